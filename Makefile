@@ -1,0 +1,54 @@
+# Gradient-descent media: data -> videos and figures. `make help` lists the targets.
+SHELL := /bin/bash
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DATA   := build/data
+CORE_SRC := $(wildcard core/*.py)
+SCENARIOS := convex-1d multiple-minima-1d hill gradient-field linear-regression \
+             parabolic-regression lr-small lr-good lr-large lr-unstable
+DATA_FILES := $(SCENARIOS:%=$(DATA)/%.npz)
+PYTEST_ARGS ?=
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml render/setup.sh
+	@PYTHON=$(PYTHON) render/setup.sh $@
+
+setup: $(STAMP) ## install system packages (apt, when root) and .venv with pip install -e .[dev]
+
+# A scenario's data file is rewritten only when its bytes change; the stamp records that the
+# scenario was recomputed, so renders that depend on the .npz only rerun when the data changed.
+$(DATA)/.%.stamp: $(CORE_SRC) | $(STAMP)
+	@mkdir -p $(DATA)
+	@$(PY) -m core run $* --out $(DATA)/$*.npz
+	@touch $@
+
+$(DATA)/%.npz: $(DATA)/.%.stamp
+	@[ -e $@ ] || $(PY) -m core run $* --out $@
+
+data: $(DATA_FILES) ## compute every scenario into build/data/<scenario>.npz
+
+test: $(STAMP) $(DATA_FILES) ## run the test suite
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+snapshots: $(STAMP) ## regenerate the committed snapshot baselines on purpose
+	$(PY) -m pytest tests/test_snapshots.py --force-regen -p no:xdist -q || true
+	$(PY) -m pytest tests/test_snapshots.py -p no:xdist -q
+
+bench: $(STAMP) $(DATA_FILES) ## run the benchmarks and print their figures
+	$(PY) -m render.bench
+
+clean: ## remove build/ and media/ (keeps .venv)
+	rm -rf build media
+
+.PHONY: help setup data test snapshots bench clean
+
+# The render pipeline (videos, figures, scene previews) lives beside its code.
+include $(sort $(wildcard render/*.mk))

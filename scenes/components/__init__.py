@@ -1,0 +1,1 @@
+"""Reusable scene pieces. Modules here that need manim import it themselves; theme.py does not."""

@@ -1,0 +1,69 @@
+"""The theme as manim colours, and base scenes that apply it and load their data."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from manim import Scene, ThreeDScene, ManimColor, TexTemplate, config
+
+from core.datafile import ScenarioData, load_scenario
+
+from . import theme as _theme
+
+
+def palette(name: str | None = None) -> SimpleNamespace:
+    """The theme's colours as ManimColor attributes (``pal.derivative``, ``pal.paths[i]``, ...)."""
+    raw = _theme.load(name)
+    out = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value.startswith("#"):
+            out[key] = ManimColor(value)
+        elif isinstance(value, list):
+            out[key] = [ManimColor(v) for v in value]
+        else:
+            out[key] = value
+    return SimpleNamespace(**out)
+
+
+def tex_template() -> TexTemplate:
+    """LaTeX for every label: amsmath/amssymb, bm for bold θ."""
+    t = TexTemplate()
+    t.add_to_preamble(r"\usepackage{bm}")
+    return t
+
+
+class _Themed:
+    """Mixin: ``self.pal`` is the palette, the background follows the theme, ``self.data(name)``."""
+
+    def setup(self):
+        super().setup()
+        self.pal = palette()
+        self.camera.background_color = self.pal.background
+        self.tex = tex_template()
+
+    @staticmethod
+    def data(name: str) -> ScenarioData:
+        return load_scenario(name)
+
+
+class ThemedScene(_Themed, Scene):
+    """A 2-D scene in the project's theme."""
+
+
+class ThemedThreeDScene(_Themed, ThreeDScene):
+    """A 3-D scene in the project's theme."""
+
+
+def interpolate_path(points: np.ndarray, k: float) -> np.ndarray:
+    """The point at fractional step ``k`` along a polyline of steps (linear between steps)."""
+    last = len(points) - 1
+    k = min(max(k, 0.0), last)
+    i = min(int(np.floor(k)), last - 1) if last > 0 else 0
+    frac = k - i
+    if last == 0:
+        return np.asarray(points[0], float)
+    return (1 - frac) * np.asarray(points[i], float) + frac * np.asarray(points[i + 1], float)
+
+
+__all__ = ["palette", "tex_template", "ThemedScene", "ThemedThreeDScene", "interpolate_path", "config"]

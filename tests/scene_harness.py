@@ -1,0 +1,59 @@
+"""Render a registered scene in-process at a tiny size, and read back what it drew.
+
+``render(name, tmp_path)`` returns the finished Scene instance (so a test can look at its mobjects
+and axes) and the MP4 path; ``probe(path)`` is ffprobe's view of the file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
+
+
+def render(name: str, tmp_path: Path, **overrides):
+    from manim import tempconfig
+
+    from scenes.registry import SCENES
+
+    entry = SCENES[name]
+    module = importlib.import_module(f"scenes.{entry.module}")
+    cls = getattr(module, entry.cls)
+    out = Path(tmp_path) / f"{name}.mp4"
+    cfg = {**TINY, "media_dir": str(Path(tmp_path) / "media"), "disable_caching": True,
+           "format": "mp4", "output_file": str(out), "verbosity": "WARNING",
+           "progress_bar": "none", **overrides}
+    with tempconfig(cfg):
+        scene = cls()
+        scene.render()
+        duration = scene.renderer.time
+    assert out.exists(), f"{name}: no video at {out}"
+    return scene, out, duration
+
+
+def probe(path: Path) -> dict:
+    res = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+         "stream=codec_name,width,height,pix_fmt,nb_read_frames,r_frame_rate:format=duration",
+         "-of", "json", str(path)], capture_output=True, text=True, check=True)
+    info = json.loads(res.stdout)
+    stream = info["streams"][0]
+    return {"codec": stream["codec_name"], "width": stream["width"], "height": stream["height"],
+            "pix_fmt": stream.get("pix_fmt"), "frames": int(stream["nb_read_frames"]),
+            "duration": float(info["format"]["duration"])}
+
+
+def pixel_size(scene) -> float:
+    """Scene units per pixel at the render's resolution."""
+    from manim import config
+    return config.frame_width / config.pixel_width
+
+
+def back_to_data(axes, point) -> np.ndarray:
+    """Invert ``axes.c2p``: scene point -> data coordinates."""
+    return np.asarray(axes.p2c(point), dtype=float)

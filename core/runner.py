@@ -52,6 +52,7 @@ def run(
     losses = np.empty((steps + 1, n))
     grads = np.empty((steps + 1, n, d))
     diverged_step = np.full(n, -1, dtype=np.int64)
+    converged_step = np.full(n, -1, dtype=np.int64)
     tol2 = tol * tol
 
     with np.errstate(all="ignore"):
@@ -59,14 +60,17 @@ def run(
         loss, grad = objective.value_and_grad(params)
         positions[0], losses[0], grads[0] = params, loss, grad
         state = optimizer.init(params)
+        _mark_converged(grad, tol2, converged_step, 0)
         any_diverged = False
         for k in range(1, steps + 1):
             updates, new_state = optimizer.update(grad, state, params)
             new_params = params + updates
             new_loss, new_grad = objective.value_and_grad(new_params)
-            bad = ~(new_loss <= bound) | ~np.isfinite(new_loss)  # above the bound, NaN or ±inf
-            if any_diverged or bad.any():
+            # Fast check on two reductions: NaN poisons max, ±inf shows in max/min.
+            hi, lo = new_loss.max(), new_loss.min()
+            if any_diverged or not (hi <= bound and np.isfinite(hi) and np.isfinite(lo)):
                 # Freeze every diverged point at its last in-bound state.
+                bad = ~(new_loss <= bound) | ~np.isfinite(new_loss)  # above the bound, NaN or ±inf
                 bad |= diverged_step >= 0
                 diverged_step[bad & (diverged_step < 0)] = k
                 any_diverged = True
@@ -80,13 +84,17 @@ def run(
                 )
             params, loss, grad, state = new_params, new_loss, new_grad, new_state
             positions[k], losses[k], grads[k] = params, loss, grad
-        # First step with a small gradient, from the stored gradients (one vectorised pass).
-        small = np.einsum("tbd,tbd->tb", grads, grads) <= tol2
-        hit = small.any(axis=0)
-        converged_step = np.where(hit, small.argmax(axis=0), -1)
+            _mark_converged(grad, tol2, converged_step, k)
 
     status = np.full(n, RUNNING, dtype=np.int8)
     status[converged_step >= 0] = CONVERGED
     status[diverged_step >= 0] = DIVERGED
     converged_step[diverged_step >= 0] = -1
     return Trajectory(positions, losses, grads, status, converged_step, diverged_step)
+
+
+def _mark_converged(grad: np.ndarray, tol2: float, converged_step: np.ndarray, k: int) -> None:
+    """Record step ``k`` for points whose gradient norm first drops to the tolerance."""
+    norm2 = (grad * grad) @ np.ones(grad.shape[-1])  # |∇f|² (a matmul beats einsum/sum here)
+    if norm2.min() <= tol2:  # fast path: nothing to mark on most steps
+        converged_step[(norm2 <= tol2) & (converged_step < 0)] = k

@@ -1,0 +1,1 @@
+"""Orchestration: rendering, ffmpeg post-processing, figures, exports, benchmarks."""

@@ -30,7 +30,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
             apt-get update -qq
             apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
         else
-            echo "setup: missing system packages; run: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+            echo "setup: missing system packages; run: sudo apt-get install -y --no-install-recommends ${missing[*]}  (on macOS: brew install ${brew_pkgs[*]} && brew install --cask mactex-no-gui)" >&2
             exit 1
         fi
     fi

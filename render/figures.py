@@ -1,0 +1,678 @@
+"""Every still of the post as a matplotlib figure, in the theme the animations use.
+
+Each figure is one function that reads only ``build/data/<scenario>.npz`` (through
+:func:`core.datafile.load_scenario`) and maps the arrays onto axes; there is no descent maths here.
+``FIGURES`` lists them with the scenarios they read, which ``render/figures.mk`` mirrors as
+prerequisites (a test keeps the two in step).
+
+    python -m render.figures [--out media/figures] [--theme light|dark] [NAME ...]
+    python -m render.figures --list
+
+writes ``<out>/<name>.png`` (200 dpi) and ``<out>/<name>.svg`` atomically and byte-reproducibly.
+Artists carrying data have a ``gid`` (``path-0``, ``samples``, ``loss-curve``, ...), so tests and SVG
+consumers can find them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from render import figstyle  # selects the Agg backend before anything else touches matplotlib
+
+import matplotlib as mpl  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+import mpl_toolkits.mplot3d  # noqa: E402,F401  (registers the "3d" projection)
+
+from core.datafile import ScenarioData, load_scenario  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "media" / "figures"
+
+SINGLE = (7.2, 4.6)  # inches at 100 dpi layout; PNGs are 2x (figstyle.DPI = 200)
+DOUBLE = (11.5, 4.8)
+
+
+class FigureSpec(NamedTuple):
+    name: str  # media/figures/<name>.png|svg
+    title: str  # the post's figure title, where it has one
+    data: tuple[str, ...]  # scenarios read from build/data/<scenario>.npz
+    description: str
+    draw: Callable[["Ctx"], Figure]
+
+
+class Ctx(NamedTuple):
+    """What a drawing function gets: the palette and the spec (title, scenarios)."""
+
+    pal: object
+    spec: FigureSpec
+
+    def data(self, scenario: str) -> ScenarioData:
+        if scenario not in self.spec.data:  # keeps FIGURES (and so the Makefile) honest
+            raise KeyError(f"figure {self.spec.name!r} reads {scenario!r} but lists {self.spec.data}")
+        return load_scenario(scenario)
+
+
+# ------------------------------------------------------------------------------------ helpers
+def _fmt(v: float) -> str:
+    """A number for a label: 2.0 -> 2, 0.015 -> 0.015, 4.6e19 -> 4.6×10¹⁹ (mathtext)."""
+    v = float(v)
+    if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
+        m, e = f"{v:.1e}".split("e")
+        return rf"{m}\times10^{{{int(e)}}}"
+    return f"{v:.4g}"
+
+
+def _figure(ctx: Ctx, size) -> Figure:
+    fig = Figure(figsize=size, layout="constrained")
+    fig.set_facecolor(ctx.pal.background)
+    return fig
+
+
+def _mark_start_end(ax, pts, color, pal, *, gid: str, zorder=5, end=True, size=7.0):
+    """A hollow circle at the start and a filled dot at the end of a path (x, y columns)."""
+    ax.plot(pts[0, 0], pts[0, 1], "o", ms=size, mfc=pal.background, mec=color, mew=1.6,
+            zorder=zorder + 1, gid=f"{gid}-start")
+    if end:
+        ax.plot(pts[-1, 0], pts[-1, 1], "o", ms=size * 0.85, color=color, mec=pal.background,
+                mew=0.8, zorder=zorder + 1, gid=f"{gid}-end")
+
+
+def _legend_handles(pal, items):
+    """Proxy artists for a legend: ('line'|'start'|'end'|'marker', colour, label[, marker])."""
+    out = []
+    for kind, color, label, *rest in items:
+        if kind == "line":
+            out.append(Line2D([], [], color=color, lw=2.0, label=label, ls=rest[0] if rest else "-"))
+        elif kind == "start":
+            out.append(Line2D([], [], ls="none", marker="o", ms=7, mfc=pal.background, mec=color,
+                              mew=1.6, label=label))
+        elif kind == "end":
+            out.append(Line2D([], [], ls="none", marker="o", ms=6, color=color, label=label))
+        else:
+            out.append(Line2D([], [], ls="none", marker=rest[0], ms=9, color=color,
+                              mec=pal.background, mew=0.8, label=label))
+    return out
+
+
+def _loss_axes(ax, pal, losses, color, *, gid="loss-curve", last=None):
+    """Loss per step; log scale when the positive losses span more than two decades."""
+    steps = np.arange(losses.size)
+    if last is not None:
+        steps, losses = steps[:last + 1], losses[:last + 1]
+    ax.plot(steps, losses, color=color, lw=figstyle.stroke(pal, "path") * 0.8, gid=gid,
+            marker="o", ms=2.8)
+    pos = losses[losses > 0]
+    if pos.size and pos.max() / pos.min() > 100:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.grid(True, which="major")
+    ax.set_xlim(-0.5, None)
+    return ax
+
+
+def _contour_bowl(ax, pal, d, *, filled_alpha=0.9):
+    """The bowl's landscape: filled contours in the theme's landscape map plus thin lines."""
+    gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+    levels = np.linspace(0.0, float(gf.max()), 16)
+    cmap = figstyle.landscape_cmap(pal)
+    cs = ax.contourf(gx, gy, gf, levels=levels, cmap=cmap, alpha=filled_alpha)
+    cs.set_gid("landscape")
+    ax.contour(gx, gy, gf, levels=levels[1:], colors=[pal.grid], linewidths=0.5, alpha=0.8)
+    return cs
+
+
+def _domain_limits(ax, d, pad=0.06):
+    (x0, x1), (y0, y1) = d["domain"]
+    px, py = pad * (x1 - x0), pad * (y1 - y0)
+    ax.set_xlim(x0 - px, x1 + px)
+    ax.set_ylim(y0 - py, y1 + py)
+
+
+# ------------------------------------------------------------------------------------ regression
+def _true_line(d: ScenarioData):
+    ds = d.meta["params"]["dataset"]
+    return ds["w"], ds["b"]
+
+
+def true_line_and_noisy_points(ctx: Ctx) -> Figure:
+    """The linear dataset: true line y = 2x + 1 and the 100 samples with N(0, σ²) noise."""
+    pal, d = ctx.pal, ctx.data("linear-regression")
+    ds = d.meta["params"]["dataset"]
+    x, y = d["x"], d["y"]
+    w, b = _true_line(d)
+    fig = _figure(ctx, SINGLE)
+    ax = fig.add_subplot()
+    ax.plot(x, w * x + b, color=pal.true_line, lw=figstyle.stroke(pal, "curve") * 0.7,
+            label=rf"True line  $y = {_fmt(w)}x + {_fmt(b)}$", gid="true-line", zorder=3)
+    ax.scatter(x, y, s=22, color=pal.samples, alpha=0.6, edgecolors="none", zorder=2,
+               label=rf"Samples  ($N = {ds['n']}$, noise $\mathcal{{N}}(0, {_fmt(ds['sigma'])}^2)$)",
+               gid="samples")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.grid(True)
+    ax.legend(loc="upper left")
+    ax.set_title(ctx.spec.title)
+    return fig
+
+
+def example_result(ctx: Ctx) -> Figure:
+    """True line dashed, the samples, and the line the trained (w, b) predicts."""
+    pal, d = ctx.pal, ctx.data("linear-regression")
+    x, y = d["x"], d["y"]
+    w, b = _true_line(d)
+    wt, bt = d["positions"][-1, 0]
+    steps, lr, loss = d.meta["steps"], d.meta["params"]["lr"], d["losses"][-1, 0]
+    fig = _figure(ctx, SINGLE)
+    ax = fig.add_subplot()
+    ax.plot(x, w * x + b, color=pal.true_line, ls=(0, (5, 3)), lw=figstyle.stroke(pal, "curve") * 0.6,
+            label=rf"True  $y = {_fmt(w)}x + {_fmt(b)}$", gid="true-line", zorder=3)
+    ax.scatter(x, y, s=22, color=pal.samples, alpha=0.5, edgecolors="none", zorder=2,
+               label="Samples", gid="samples")
+    ax.plot(x, wt * x + bt, color=pal.prediction, lw=figstyle.stroke(pal, "curve") * 0.7, zorder=4,
+            label=rf"Predicted line  $\hat{{y}} = {wt:.2f}x + {bt:.2f}$", gid="prediction")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.grid(True)
+    ax.legend(loc="upper left")
+    ax.text(0.98, 0.04, rf"after {steps} steps at $\alpha = {_fmt(lr)}$:  MSE $= {loss:.3f}$",
+            transform=ax.transAxes, ha="right", va="bottom", color=pal.muted,
+            fontsize=figstyle.fontsize(pal, "small_size"))
+    ax.set_title(ctx.spec.title)
+    return fig
+
+
+def _regression_panel(fig, ax, pal, d, title):
+    gw, gb, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+    levels = np.geomspace(float(gf.min()), float(gf.max()), 18)
+    cmap = figstyle.landscape_cmap(pal)
+    cs = ax.contourf(gw, gb, gf, levels=levels, cmap=cmap, norm=LogNorm(levels[0], levels[-1]))
+    cs.set_gid("landscape")
+    ax.contour(gw, gb, gf, levels=levels[1:-1], colors=[pal.grid], linewidths=0.45, alpha=0.7)
+    pts = d["positions"][:, 0, :]
+    ax.plot(pts[:, 0], pts[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.55, marker="o",
+            ms=2.4, gid="path-0", zorder=4)
+    _mark_start_end(ax, pts, pal.point, pal, gid="path-0")
+    gm = d["global_minima"]
+    ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=13, color=pal.minimum_global,
+            mec=pal.background, mew=0.8, zorder=7, gid="global-minimum")
+    cb = fig.colorbar(cs, ax=ax, shrink=0.92, pad=0.02)
+    cb.set_label(r"loss $L(w, b)$")
+    cb.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%.3g"))
+    cb.ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+    cb.set_ticks(np.geomspace(levels[0], levels[-1], 6))
+    cb.outline.set_edgecolor(pal.grid)
+    ax.set_xlabel("weight $w$")
+    ax.set_ylabel("bias $b$")
+    ax.set_title(title)
+    ax.set_aspect("equal")
+    lo = d["losses"][:, 0]
+    ax.text(0.03, 0.04, rf"loss ${lo[0]:.2f} \rightarrow {lo[-1]:.3f}$ in {lo.size - 1} steps",
+            transform=ax.transAxes, color=pal.foreground, fontsize=figstyle.fontsize(pal, "small_size"),
+            bbox=dict(boxstyle="round,pad=0.3", fc=pal.background, ec=pal.grid, alpha=0.9))
+
+
+def regression_loss_landscape(ctx: Ctx) -> Figure:
+    """The (w, b) loss landscapes of the linear and parabolic datasets with their trajectories."""
+    pal = ctx.pal
+    lin, par = ctx.data("linear-regression"), ctx.data("parabolic-regression")
+    fig = _figure(ctx, (12.0, 5.4))
+    axes = fig.subplots(1, 2)
+    ds = par.meta["params"]["dataset"]
+    lw, lb = _true_line(lin)
+    _regression_panel(fig, axes[0], pal, lin, rf"Linear data  $y = {_fmt(lw)}x + {_fmt(lb)}$ + noise")
+    _regression_panel(fig, axes[1], pal, par,
+                      rf"Parabolic data  $y = {'' if ds['a'] == 1 else _fmt(ds['a'])}x^2"
+                      rf"{'' if ds['c'] == 0 else ' + ' + _fmt(ds['c'])}$ + noise")
+    axes[1].legend(handles=_legend_handles(pal, [
+        ("line", pal.point, "descent path"), ("start", pal.point, "start"), ("end", pal.point, "end"),
+        ("marker", pal.minimum_global, "minimum", "*")]), loc="upper right")
+    fig.suptitle(ctx.spec.title)
+    return fig
+
+
+def comparison_of_losses(ctx: Ctx) -> Figure:
+    """Slices along the valley of minima (best b for every w) of both loss landscapes."""
+    pal = ctx.pal
+    fig = _figure(ctx, SINGLE)
+    ax = fig.add_subplot()
+    runs = (("linear-regression", "linear data", pal.paths[1], "linear"),
+            ("parabolic-regression", "parabolic data", pal.paths[0], "parabolic"))
+    for scenario, label, color, key in runs:
+        d = ctx.data(scenario)
+        vw, vl = d["valley_w"], d["valley_loss"]
+        ax.plot(vw, vl, color=color, lw=figstyle.stroke(pal, "curve") * 0.6, label=label,
+                gid=f"valley-{key}")
+        i = int(np.argmin(vl))
+        ax.plot(vw[i], vl[i], "o", ms=7, color=color, mec=pal.background, mew=1.0, zorder=5,
+                gid=f"valley-{key}-min")
+        ax.annotate(rf"min $L = {vl[i]:.2f}$ at $w = {vw[i]:.2f}$", (vw[i], vl[i]),
+                    xytext=(0, -16), textcoords="offset points", ha="center", va="top", color=color,
+                    fontsize=figstyle.fontsize(pal, "small_size"),
+                    bbox=dict(boxstyle="round,pad=0.2", fc=pal.background, ec="none", alpha=0.85))
+    ax.set_xlabel("weight $w$  (bias at its best value $b^*(w)$)")
+    ax.set_ylabel(r"loss $L(w, b^*(w))$")
+    ax.set_ylim(bottom=-0.06 * ax.get_ylim()[1])
+    ax.grid(True)
+    ax.legend(loc="upper center")
+    ax.set_title(ctx.spec.title)
+    return fig
+
+
+# ------------------------------------------------------------------------------------ the hill
+def _hill_paths_2d(ax, pal, d, *, lw=None, ms=2.0):
+    pos = d["positions"]
+    lw = lw or figstyle.stroke(pal, "path") * 0.45
+    for i in range(pos.shape[1]):
+        color = pal.paths[i % len(pal.paths)]
+        ax.plot(pos[:, i, 0], pos[:, i, 1], color=color, lw=lw, gid=f"path-{i}", zorder=4,
+                solid_capstyle="round")
+        _mark_start_end(ax, pos[:, i, :], color, pal, gid=f"path-{i}", size=6.0)
+
+
+def _hill_axes_2d(ax, d):
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.set_aspect("equal")
+    _domain_limits(ax, d, pad=0.0)
+    ticks = np.arange(-1.5, 1.51, 0.5) * np.pi
+    ax.set_xticks(ticks, [_pi_label(t) for t in ticks])
+    ax.set_yticks(ticks, [_pi_label(t) for t in ticks])
+
+
+def _pi_label(v: float) -> str:
+    k = round(v / (np.pi / 2))
+    return {0: "0", 1: r"$\pi/2$", -1: r"$-\pi/2$", 2: r"$\pi$", -2: r"$-\pi$"}.get(
+        k, rf"${k}\pi/2$")
+
+
+def gradient_field_with_paths(ctx: Ctx) -> Figure:
+    """∇f of sin x sin y on a grid (arrows point uphill) and the descent paths going against it."""
+    pal, d = ctx.pal, ctx.data("gradient-field")
+    fig = _figure(ctx, (7.4, 6.6))
+    ax = fig.add_subplot()
+    gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+    ax.contour(gx, gy, gf, levels=np.linspace(-0.9, 0.9, 7), colors=[pal.grid], linewidths=0.7,
+               zorder=1)
+    fx, fy, g = d["field_x"], d["field_y"], d["field_grad"]
+    X, Y = np.meshgrid(fx, fy)
+    spacing = min(np.diff(fx).min(), np.diff(fy).min())
+    scale = float(np.hypot(g[..., 0], g[..., 1]).max()) / (0.92 * spacing)  # longest arrow ≈ a cell
+    q = ax.quiver(X, Y, g[..., 0], g[..., 1], angles="xy", scale_units="xy", scale=scale,
+                  color=pal.derivative, alpha=0.55, width=0.0032, headwidth=3.6, headlength=4.2,
+                  zorder=2, gid="field")
+    _hill_paths_2d(ax, pal, d, lw=figstyle.stroke(pal, "path") * 0.55)
+    _hill_axes_2d(ax, d)
+    ax.set_title(ctx.spec.title)
+    handles = _legend_handles(pal, [("start", pal.foreground, "start"), ("end", pal.foreground, "end")])
+    handles.insert(0, Line2D([], [], color=pal.derivative, lw=1.6, alpha=0.8,
+                             label=r"$\nabla f(x, y)$", marker=">", ms=5, markevery=[1]))
+    handles.insert(1, Line2D([], [], color=pal.foreground, lw=1.8, label="descent path"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    del q
+    return fig
+
+
+def hill_paths(ctx: Ctx) -> Figure:
+    """The hill sin x sin y in 3-D with the descent paths on it, and the top-down view beside it."""
+    pal, d = ctx.pal, ctx.data("hill")
+    gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+    pos, losses = d["positions"], d["losses"]
+    fig = _figure(ctx, (12.6, 5.6))
+    sub = fig.subfigures(1, 2, width_ratios=(1.15, 1.0), wspace=0.0)
+    for s in sub:
+        s.set_facecolor(pal.background)
+    cmap = figstyle.surface_cmap(pal)
+
+    # -- 3-D view: the surface, then the paths drawn on top of it (computed_zorder off)
+    ax3 = sub[0].add_subplot(projection="3d", computed_zorder=False)
+    X, Y = np.meshgrid(gx, gy)
+    surf = ax3.plot_surface(X, Y, gf, cmap=cmap, vmin=-1, vmax=1, rstride=1, cstride=1,
+                            linewidth=0.15, edgecolor=figstyle.with_alpha(pal.background, 0.25),
+                            antialiased=True, alpha=0.9, zorder=1)
+    surf.set_gid("surface")
+    for i in range(pos.shape[1]):
+        color = pal.paths[i % len(pal.paths)]
+        ax3.plot(pos[:, i, 0], pos[:, i, 1], losses[:, i] + 0.02, color=color, zorder=5,
+                 lw=figstyle.stroke(pal, "path") * 0.45, gid=f"path3d-{i}")
+        ax3.plot([pos[0, i, 0]], [pos[0, i, 1]], [losses[0, i] + 0.02], "o", ms=5, mfc=pal.background,
+                 mec=color, mew=1.4, zorder=6)
+        ax3.plot([pos[-1, i, 0]], [pos[-1, i, 1]], [losses[-1, i] + 0.02], "o", ms=4.5, color=color,
+                 zorder=6)
+    ax3.view_init(elev=38, azim=-58)
+    ax3.set_xlabel("$x$", labelpad=-6)
+    ax3.set_ylabel("$y$", labelpad=-6)
+    ax3.set_zlabel("$f(x, y)$", labelpad=-4)
+    ax3.tick_params(pad=-2)
+    ax3.set_zticks([-1, 0, 1])
+    ax3.set_xticks([-4, -2, 0, 2, 4])
+    ax3.set_yticks([-4, -2, 0, 2, 4])
+    for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
+        axis.set_pane_color(figstyle.with_alpha(pal.background, 1.0))
+        axis._axinfo["grid"]["color"] = pal.grid
+        axis.line.set_color(pal.axis)
+    ax3.set_facecolor(pal.background)
+    ax3.set_box_aspect((1, 1, 0.45), zoom=1.08)
+    ax3.set_title("3-D view", pad=0)
+
+    # -- top-down view
+    ax = sub[1].add_subplot()
+    cs = ax.contourf(gx, gy, gf, levels=np.linspace(-1, 1, 17), cmap=cmap, alpha=0.9)
+    cs.set_gid("landscape")
+    ax.contour(gx, gy, gf, levels=np.linspace(-0.875, 0.875, 15), colors=[pal.background],
+               linewidths=0.4, alpha=0.5)
+    _hill_paths_2d(ax, pal, d)
+    _hill_axes_2d(ax, d)
+    ax.set_title("Top-down view")
+    cb = sub[1].colorbar(cs, ax=ax, shrink=0.85, pad=0.02, ticks=[-1, -0.5, 0, 0.5, 1])
+    cb.set_label("$f(x, y) = \\sin x \\, \\sin y$")
+    cb.outline.set_edgecolor(pal.grid)
+    fig.suptitle(ctx.spec.title)
+    return fig
+
+
+# ------------------------------------------------------------------------------------ learning rates
+def _regime_text(d: ScenarioData) -> str | None:
+    """The theory label another engineer adds to meta["params"] (optional, shown when present)."""
+    regime = d.meta.get("params", {}).get("regime")
+    if regime is None or regime == "":
+        return None
+    if isinstance(regime, dict):
+        return ", ".join(f"{k}: {v}" for k, v in regime.items())
+    return str(regime)
+
+
+def _lr_figure(ctx: Ctx, scenario: str) -> Figure:
+    pal, d = ctx.pal, ctx.data(scenario)
+    pos, losses = d["positions"][:, 0, :], d["losses"][:, 0]
+    lr, steps = d.meta["params"]["lr"], d.meta["steps"]
+    kdiv = int(d["diverged_step"][0])
+    kconv = int(d["converged_step"][0])
+    last = kdiv - 1 if kdiv >= 0 else pos.shape[0] - 1  # frozen after divergence: show what ran
+    shown = pos[:last + 1]
+
+    fig = _figure(ctx, DOUBLE)
+    ax, axl = fig.subplots(1, 2, width_ratios=(1.0, 1.25))
+
+    # -- the path on the landscape
+    _contour_bowl(ax, pal, d)
+    ax.plot(shown[:, 0], shown[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.45,
+            marker="o", ms=3.2, gid="path-0", zorder=4)
+    _mark_start_end(ax, shown, pal.point, pal, gid="path-0", end=kdiv < 0)
+    gm = d["global_minima"]
+    ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=12, color=pal.minimum_global,
+            mec=pal.background, mew=0.8, zorder=7, gid="global-minimum")
+    _domain_limits(ax, d, pad=0.04)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.set_title(rf"$f(x, y) = \frac{{5x^2 + y^2}}{{2}}$,  $\alpha = {_fmt(lr)}$"
+                 if d.meta["objective"] == "bowl" else rf"${d.meta['formula']}$,  $\alpha = {_fmt(lr)}$")
+    regime = _regime_text(d)
+    small = figstyle.fontsize(pal, "small_size")
+    if regime:
+        ax.text(0.03, 0.965, regime, transform=ax.transAxes, ha="left", va="top", fontsize=small,
+                color=pal.foreground, gid="regime", zorder=9,
+                bbox=dict(boxstyle="round,pad=0.3", fc=pal.background, ec=pal.grid, alpha=0.92))
+
+    # -- the loss per step
+    color = pal.diverged if kdiv >= 0 else pal.point
+    _loss_axes(axl, pal, losses, color, last=last)
+    axl.set_title(f"Loss over {steps} steps" if kdiv < 0 else "Loss until it diverged")
+    if kconv >= 0:
+        axl.axvline(kconv, color=pal.minimum_global, ls="--", lw=1.0)
+        axl.annotate(f"converged at step {kconv}", (kconv, 1.0), xycoords=("data", "axes fraction"),
+                     xytext=(4, -4), textcoords="offset points", ha="left", va="top",
+                     color=pal.minimum_global, fontsize=small)
+
+    if kdiv >= 0:
+        (x0, x1), (y0, y1) = d["domain"]
+        inside = (shown[:, 0] >= x0) & (shown[:, 0] <= x1) & (shown[:, 1] >= y0) & (shown[:, 1] <= y1)
+        k_out = int(np.argmin(inside)) if not inside.all() else None
+        far = shown[-1]
+        msg = f"diverged at step {kdiv}"
+        if k_out is not None:
+            msg = (f"path leaves the view at step {k_out};\n"
+                   rf"at step {last}: $(x, y) = ({_fmt(far[0])}, {_fmt(far[1])})$" "\n" + msg)
+        ax.text(0.5, 0.035, msg, transform=ax.transAxes, ha="center", va="bottom", fontsize=small,
+                color=pal.diverged, gid="diverged-note", zorder=9, linespacing=1.35,
+                bbox=dict(boxstyle="round,pad=0.35", fc=pal.background, ec=pal.diverged, alpha=0.92))
+        bound = d.meta["params"].get("bound")
+        axl.axvline(kdiv, color=pal.diverged, ls="--", lw=1.1, gid="diverged-step")
+        axl.plot(last, losses[last], marker="X", ms=9, color=pal.diverged, mec=pal.background,
+                 mew=0.8, zorder=6)
+        axl.annotate(f"diverged at step {kdiv}", (kdiv, 0.5), xycoords=("data", "axes fraction"),
+                     xytext=(-6, 0), textcoords="offset points", ha="right", va="center",
+                     rotation=90, color=pal.diverged, fontsize=small)
+        if bound:
+            axl.axhline(bound, color=pal.muted, ls=":", lw=1.0)
+            axl.annotate(rf"divergence bound ${_fmt(bound)}$", (0.02, bound),
+                         xycoords=("axes fraction", "data"), xytext=(0, 4), textcoords="offset points",
+                         ha="left", va="bottom", color=pal.muted, fontsize=small)
+            axl.set_ylim(top=bound * 30)
+        axl.set_xlim(-0.5, steps + 0.5)
+    fig.suptitle(ctx.spec.title)
+    return fig
+
+
+def lr_slow_and_steady(ctx: Ctx) -> Figure:
+    return _lr_figure(ctx, "lr-small")
+
+
+def lr_adequately_fast(ctx: Ctx) -> Figure:
+    return _lr_figure(ctx, "lr-good")
+
+
+def lr_a_bit_unstable(ctx: Ctx) -> Figure:
+    return _lr_figure(ctx, "lr-large")
+
+
+def lr_unusable(ctx: Ctx) -> Figure:
+    return _lr_figure(ctx, "lr-unstable")
+
+
+# ------------------------------------------------------------------------------------ 1-D functions
+def _curve_axes(ctx: Ctx, d: ScenarioData, size=SINGLE):
+    pal = ctx.pal
+    fig = _figure(ctx, size)
+    ax = fig.add_subplot()
+    ax.plot(d["curve_x"], d["curve_f"], color=pal.foreground, lw=figstyle.stroke(pal, "curve") * 0.55,
+            gid="curve", zorder=2)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$f(x)$")
+    ax.grid(True)
+    ax.set_title(rf"${d.meta['formula']}$", fontsize=figstyle.fontsize(pal, "small_size") * 1.1,
+                 fontweight="normal", color=pal.muted)
+    fig.suptitle(ctx.spec.title)
+    return fig, ax
+
+
+def _minimum_markers(ax, pal, d):
+    """Global minima as stars, local minima as diamonds, on the curve (heights read off the curve)."""
+    cx, cf = d["curve_x"], d["curve_f"]
+    for key, color, marker, label in (("global_minima", pal.minimum_global, "*", "global minimum"),
+                                      ("local_minima", pal.minimum_local, "D", "local minimum")):
+        m = d[key][:, 0]
+        if m.size:
+            ax.plot(m, np.interp(m, cx, cf), ls="none", marker=marker, ms=14 if marker == "*" else 8,
+                    color=color, mec=pal.foreground, mew=0.8, zorder=8, gid=key.replace("_", "-"),
+                    label=label)
+
+
+def multiple_minima(ctx: Ctx) -> Figure:
+    """The double well: every start's path, coloured by the minimum it ends in."""
+    pal, d = ctx.pal, ctx.data("multiple-minima-1d")
+    fig, ax = _curve_axes(ctx, d)
+    pos, losses = d["positions"][:, :, 0], d["losses"]
+    minima = np.concatenate([d["global_minima"][:, 0], d["local_minima"][:, 0]])
+    is_global = np.arange(minima.size) < d["global_minima"].shape[0]
+    for i in range(pos.shape[1]):
+        nearest = int(np.argmin(np.abs(minima - pos[-1, i])))  # which basin the path ended in
+        color = pal.minimum_global if is_global[nearest] else pal.minimum_local
+        ax.plot(pos[:, i], losses[:, i], color=color, lw=1.4, marker="o", ms=3.2, alpha=0.9,
+                gid=f"path-{i}", zorder=4)
+        ax.plot(pos[0, i], losses[0, i], "o", ms=8, mfc=pal.background, mec=color, mew=1.8, zorder=6,
+                gid=f"path-{i}-start")
+    _minimum_markers(ax, pal, d)
+    handles = _legend_handles(pal, [
+        ("line", pal.minimum_global, "path ending in a global minimum"),
+        ("line", pal.minimum_local, "path ending in the local minimum"),
+        ("start", pal.muted, "start"),
+        ("marker", pal.minimum_global, "global minimum", "*"),
+        ("marker", pal.minimum_local, "local minimum", "D")])
+    ax.legend(handles=handles, loc="upper center", ncols=2, fontsize=figstyle.fontsize(pal, "small_size") * 0.95)
+    ymax = float(d["curve_f"].max())
+    ax.set_ylim(-0.08 * ymax, ymax * 1.45)
+    return fig
+
+
+def convex(ctx: Ctx) -> Figure:
+    """The parabola: the descent path with each step, and the derivative it steps against."""
+    pal, d = ctx.pal, ctx.data("convex-1d")
+    fig, ax = _curve_axes(ctx, d)
+    x, fx, g = d["positions"][:, 0, 0], d["losses"][:, 0], d["grads"][:, 0, 0]
+    lr = d.meta["params"]["lr"]
+    ax.plot(x, fx, ls="none", marker="o", ms=5.5, color=pal.point, mec=pal.background, mew=0.6,
+            zorder=6, gid="path-0")
+    ax.plot(x[0], fx[0], "o", ms=9, mfc=pal.background, mec=pal.point, mew=1.8, zorder=7,
+            gid="path-0-start")
+    n_arrows = min(6, x.size - 1)
+    for k in range(n_arrows):  # the step from x_k to x_{k+1}, along the curve
+        ax.annotate("", (x[k + 1], fx[k + 1]), (x[k], fx[k]), zorder=5,
+                    arrowprops=dict(arrowstyle="-|>", color=pal.step, lw=1.6, shrinkA=4, shrinkB=4,
+                                    connectionstyle="arc3,rad=0.25", mutation_scale=12))
+    # The derivative f'(x_k) as a horizontal arrow (blue, as in the video), scaled by α like the step.
+    for k in range(3):
+        ax.annotate("", (x[k] + lr * g[k], fx[k]), (x[k], fx[k]), zorder=5,
+                    arrowprops=dict(arrowstyle="-|>", color=pal.derivative, lw=1.8, shrinkA=0,
+                                    shrinkB=0, mutation_scale=12))
+    ax.annotate(rf"start $x_0 = {_fmt(x[0])}$", (x[0], fx[0]), xytext=(-10, 10), textcoords="offset points",
+                ha="right", va="bottom", color=pal.foreground, fontsize=figstyle.fontsize(pal, "small_size"))
+    _minimum_markers(ax, pal, d)
+    handles = _legend_handles(pal, [("marker", pal.point, rf"$x_k$ ({x.size - 1} steps, $\alpha = {_fmt(lr)}$)", "o")])
+    handles += [Line2D([], [], color=pal.step, lw=1.8, marker=">", ms=5, markevery=[1],
+                       label=r"step $x_{k+1} - x_k$"),
+                Line2D([], [], color=pal.derivative, lw=1.8, marker=">", ms=5, markevery=[1],
+                       label=r"derivative $\alpha f'(x_k)$"),
+                Line2D([], [], ls="none", marker="*", ms=12, color=pal.minimum_global,
+                       mec=pal.foreground, mew=0.8, label="global minimum")]
+    ax.legend(handles=handles, loc="upper center")
+    ymax = float(d["curve_f"].max())
+    ax.set_ylim(-0.05 * ymax, ymax * 1.12)
+    return fig
+
+
+# ------------------------------------------------------------------------------------ registry
+FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
+    FigureSpec("true-line-and-noisy-points", "True Line and Noisy Points", ("linear-regression",),
+               "The true line y = 2x + 1 and the 100 noisy samples of the linear dataset.",
+               true_line_and_noisy_points),
+    FigureSpec("example-result", "Example Result Plot", ("linear-regression",),
+               "True line (dashed), the samples, and the line predicted after training.", example_result),
+    FigureSpec("gradient-field-with-paths", "Gradient Field with Paths", ("gradient-field",),
+               "The gradient vector field of sin x sin y with the descent paths against it.",
+               gradient_field_with_paths),
+    FigureSpec("hill-paths", "Descent on the Hill", ("hill",),
+               "The hill sin x sin y in 3-D with the descent paths, and the top-down view beside it.",
+               hill_paths),
+    FigureSpec("regression-loss-landscape", "Loss Landscapes over (w, b)",
+               ("linear-regression", "parabolic-regression"),
+               "The (w, b) loss landscapes of the linear and parabolic datasets with their trajectories.",
+               regression_loss_landscape),
+    FigureSpec("comparison-of-losses", "Comparison of Losses", ("linear-regression", "parabolic-regression"),
+               "Slices along the valleys of both loss landscapes: the parabolic minimum is far higher.",
+               comparison_of_losses),
+    FigureSpec("lr-slow-and-steady", "Slow and Steady", ("lr-small",),
+               "Learning rate too small on the bowl (5x² + y²)/2: the path and the loss curve.",
+               lr_slow_and_steady),
+    FigureSpec("lr-adequately-fast", "Adequately Fast", ("lr-good",),
+               "A good learning rate on the bowl: fast convergence, the path and the loss curve.",
+               lr_adequately_fast),
+    FigureSpec("lr-a-bit-unstable", "A Bit Unstable", ("lr-large",),
+               "A large learning rate on the bowl: oscillations as it settles.", lr_a_bit_unstable),
+    FigureSpec("lr-unusable", "Unusable", ("lr-unstable",),
+               "A learning rate far too large: the path leaves the view and the loss diverges.", lr_unusable),
+    FigureSpec("multiple-minima", "Multiple Minima Function", ("multiple-minima-1d",),
+               "Starts on the double well, coloured by the minimum they end in (global or local).",
+               multiple_minima),
+    FigureSpec("convex", "Convex Function", ("convex-1d",),
+               "A point descending the parabola x²: each step against the derivative.", convex),
+]}
+
+
+class FigureError(ValueError):
+    """Bad input: the message names what was wrong and what is valid."""
+
+
+def spec(name: str) -> FigureSpec:
+    try:
+        return FIGURES[name]
+    except KeyError:
+        raise FigureError(f"unknown figure {name!r}; valid: {', '.join(FIGURES)}") from None
+
+
+def build(name: str, theme: str | None = None) -> Figure:
+    """Draw figure ``name`` in ``theme`` (default ``$GD_THEME`` or light) and return it."""
+    s = spec(name)
+    try:
+        theme = figstyle.theme_name(theme)
+    except ValueError as e:
+        raise FigureError(str(e)) from None
+    with mpl.rc_context(figstyle.rc(theme)):
+        return s.draw(Ctx(figstyle.palette(theme), s))
+
+
+def render(name: str, out_dir=DEFAULT_OUT, theme: str | None = None) -> tuple[Path, Path]:
+    """Draw figure ``name`` and write ``<out_dir>/<name>.png`` and ``.svg``."""
+    fig = build(name, theme)
+    with mpl.rc_context(figstyle.rc(theme)):
+        return figstyle.save(fig, Path(out_dir) / name)
+
+
+# ------------------------------------------------------------------------------------ CLI
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse would print the usage too)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def main(argv=None) -> int:
+    p = _Parser(prog="python -m render.figures",
+                description="Draw the post's stills from build/data/*.npz into PNG + SVG.")
+    p.add_argument("names", nargs="*", metavar="NAME", help="figures to draw (default: all)")
+    p.add_argument("--out", default=str(DEFAULT_OUT), help="output directory (default media/figures)")
+    p.add_argument("--theme", default=None, help="light or dark (default $GD_THEME or light)")
+    p.add_argument("--list", action="store_true", help="list the figures with a description")
+    args = p.parse_args(argv)
+    err = f"{p.prog}: error:"
+    if args.list:
+        width = max(map(len, FIGURES))
+        for f in FIGURES.values():
+            print(f"{f.name:<{width}}  {f.description}")
+        return 0
+    try:
+        theme = figstyle.theme_name(args.theme)
+        names = args.names or list(FIGURES)
+        for n in names:
+            spec(n)
+    except ValueError as e:
+        print(f"{err} {e}", file=sys.stderr)
+        return 2
+    for n in names:
+        try:
+            png, svg = render(n, args.out, theme)
+        except FileNotFoundError as e:
+            print(f"{err} {e}", file=sys.stderr)
+            return 1
+        print(f"{png}  (+ .svg)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

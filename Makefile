@@ -30,6 +30,10 @@ $(DATA)/.%.stamp: $(CORE_SRC) | $(STAMP)
 	@$(PY) -m core run $* --out $(DATA)/$*.npz
 	@touch $@
 
+# Named explicitly so make does not treat the stamps as intermediate files and delete them.
+DATA_STAMPS := $(SCENARIOS:%=$(DATA)/.%.stamp)
+$(DATA_STAMPS):
+
 $(DATA)/%.npz: $(DATA)/.%.stamp
 	@[ -e $@ ] || $(PY) -m core run $* --out $@
 

@@ -49,6 +49,10 @@ if [ ! -x .venv/bin/python ]; then
     $PY -m venv .venv
 fi
 echo "setup: pip install -e .[dev]"
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+log=.venv/pip-install.log
+if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -e '.[dev]'; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup: pip install failed; the full log is $log" >&2
+    exit 1
+fi
 touch "$stamp"

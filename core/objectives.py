@@ -163,5 +163,180 @@ def regression_objective(x: np.ndarray, y: np.ndarray, domain=((-1.0, 5.0), (-2.
     )
 
 
-OBJECTIVES = {o.name: o for o in (PARABOLA, DOUBLE_WELL, HILL, BOWL)}
+# ================================================================ classic test surfaces
+# Beyond the post: the surfaces optimizer benchmarks use (Surjanovic & Bingham's Virtual Library of
+# Simulation Experiments has them all), each with its standard constants.
+
+
+# ---------------------------------------------------------------- Rosenbrock's banana valley
+ROSENBROCK_A, ROSENBROCK_B = 1.0, 100.0
+
+
+def rosenbrock(theta, a: float = ROSENBROCK_A, b: float = ROSENBROCK_B):
+    """f(x, y) = (a − x)² + b (y − x²)², a = 1, b = 100: one minimum f(a, a²) = 0 in a curved valley."""
+    t = _as_theta(theta, 2)
+    x, y = t[..., 0], t[..., 1]
+    return (a - x) ** 2 + b * (y - x * x) ** 2
+
+
+def rosenbrock_grad(theta, a: float = ROSENBROCK_A, b: float = ROSENBROCK_B):
+    """∇f = (−2(a − x) − 4b x (y − x²), 2b (y − x²))."""
+    t = _as_theta(theta, 2)
+    x, y = t[..., 0], t[..., 1]
+    r = y - x * x
+    return np.stack([-2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r], axis=-1)
+
+
+# ---------------------------------------------------------------- Himmelblau's four minima
+def himmelblau(theta):
+    """f(x, y) = (x² + y − 11)² + (x + y² − 7)²: four global minima of value 0."""
+    t = _as_theta(theta, 2)
+    x, y = t[..., 0], t[..., 1]
+    return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2
+
+
+def himmelblau_grad(theta):
+    """∇f = (4x(x² + y − 11) + 2(x + y² − 7), 2(x² + y − 11) + 4y(x + y² − 7))."""
+    t = _as_theta(theta, 2)
+    x, y = t[..., 0], t[..., 1]
+    p, q = x * x + y - 11.0, x + y * y - 7.0
+    return np.stack([4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q], axis=-1)
+
+
+def _himmelblau_hessian(t):
+    x, y = t
+    p, q = x * x + y - 11.0, x + y * y - 7.0
+    return np.array([[4.0 * p + 8.0 * x * x + 2.0, 4.0 * (x + y)],
+                     [4.0 * (x + y), 2.0 + 4.0 * q + 8.0 * y * y]])
+
+
+def _newton(grad, hessian, guess, iterations: int = 50):
+    """Refine a stationary point from a good guess by Newton's method on ∇f = 0."""
+    t = np.asarray(guess, dtype=float)
+    for _ in range(iterations):
+        step = np.linalg.solve(hessian(t), grad(t))
+        t = t - step
+        if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(t))):
+            break
+    return t
+
+
+# The four minima, (3, 2) exactly and three others known to ~6 digits, refined to machine precision.
+_HIMMELBLAU_MINIMA = np.array([
+    _newton(himmelblau_grad, _himmelblau_hessian, g)
+    for g in ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126))
+])
+
+
+# ---------------------------------------------------------------- Beale's flat plateau
+def beale(theta):
+    """f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²: minimum f(3, 0.5) = 0."""
+    t = _as_theta(theta, 2)
+    x, y = t[..., 0], t[..., 1]
+    return ((1.5 - x + x * y) ** 2 + (2.25 - x + x * y * y) ** 2
+            + (2.625 - x + x * y ** 3) ** 2)
+
+
+def beale_grad(theta):
+    """With rᵢ = cᵢ − x + x yⁱ: ∂f/∂x = Σ 2rᵢ(yⁱ − 1), ∂f/∂y = Σ 2rᵢ · i x yⁱ⁻¹."""
+    t = _as_theta(theta, 2)
+    x, y = t[..., 0], t[..., 1]
+    y2 = y * y
+    y3 = y2 * y
+    r1 = 1.5 - x + x * y
+    r2 = 2.25 - x + x * y2
+    r3 = 2.625 - x + x * y3
+    gx = 2.0 * (r1 * (y - 1.0) + r2 * (y2 - 1.0) + r3 * (y3 - 1.0))
+    gy = 2.0 * x * (r1 + 2.0 * r2 * y + 3.0 * r3 * y2)
+    return np.stack([gx, gy], axis=-1)
+
+
+# ---------------------------------------------------------------- Rastrigin's egg crate (2-D)
+RASTRIGIN_A = 10.0
+
+
+def rastrigin(theta, A: float = RASTRIGIN_A):
+    """f(x, y) = 2A + Σᵢ (xᵢ² − A cos 2πxᵢ), A = 10: global minimum f(0, 0) = 0, a local one near
+    every integer point."""
+    t = _as_theta(theta, 2)
+    return 2.0 * A + np.sum(t * t - A * np.cos(2.0 * np.pi * t), axis=-1)
+
+
+def rastrigin_grad(theta, A: float = RASTRIGIN_A):
+    """∂f/∂xᵢ = 2xᵢ + 2πA sin 2πxᵢ."""
+    t = _as_theta(theta, 2)
+    return 2.0 * t + 2.0 * np.pi * A * np.sin(2.0 * np.pi * t)
+
+
+def _rastrigin_minima_1d(lo: float, hi: float, A: float = RASTRIGIN_A) -> np.ndarray:
+    """The minima of x² − A cos 2πx in [lo, hi]: one just inside each integer k (toward 0)."""
+    roots = []
+    for k in range(int(np.ceil(lo)), int(np.floor(hi)) + 1):
+        x = float(k)
+        for _ in range(50):  # Newton on 2x + 2πA sin 2πx = 0
+            step = (2.0 * x + 2.0 * np.pi * A * np.sin(2.0 * np.pi * x)) / (
+                2.0 + 4.0 * np.pi ** 2 * A * np.cos(2.0 * np.pi * x))
+            x -= step
+            if abs(step) <= 1e-16:
+                break
+        if lo <= x <= hi:
+            roots.append(x)
+    return np.array(roots)
+
+
+_RASTRIGIN_DOMAIN = ((-5.12, 5.12), (-5.12, 5.12))  # the standard search box
+_R1 = _rastrigin_minima_1d(*_RASTRIGIN_DOMAIN[0])
+_RASTRIGIN_LOCAL = np.array([[x, y] for x in _R1 for y in _R1 if not (x == 0.0 and y == 0.0)])
+
+
+# ---------------------------------------------------------------- the saddle x² − y²
+def saddle(theta):
+    """f(x, y) = x² − y²: a saddle point at the origin, no minimum (unbounded below along y)."""
+    t = _as_theta(theta, 2)
+    return t[..., 0] ** 2 - t[..., 1] ** 2
+
+
+def saddle_grad(theta):
+    """∇f = (2x, −2y)."""
+    return _as_theta(theta, 2) * np.array([2.0, -2.0])
+
+
+ROSENBROCK = Objective(
+    "rosenbrock", 2, rosenbrock, rosenbrock_grad, ((-2.0, 2.0), (-1.0, 3.0)),
+    np.array([[ROSENBROCK_A, ROSENBROCK_A ** 2]]), np.empty((0, 2)),
+    r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
+)
+
+HIMMELBLAU = Objective(
+    "himmelblau", 2, himmelblau, himmelblau_grad, ((-5.0, 5.0), (-5.0, 5.0)),
+    _HIMMELBLAU_MINIMA, np.empty((0, 2)),
+    r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+)
+
+BEALE = Objective(
+    "beale", 2, beale, beale_grad, ((-4.5, 4.5), (-4.5, 4.5)),
+    np.array([[3.0, 0.5]]), np.empty((0, 2)),
+    r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+)
+
+RASTRIGIN = Objective(
+    "rastrigin", 2, rastrigin, rastrigin_grad, _RASTRIGIN_DOMAIN,
+    np.zeros((1, 2)), _RASTRIGIN_LOCAL,
+    r"f(x, y) = 20 + x^2 - 10\cos(2\pi x) + y^2 - 10\cos(2\pi y)",
+)
+
+# No minimum at all: ``global_minima`` and ``local_minima`` are empty and the one stationary point,
+# the saddle at the origin, is in SADDLE_POINTS.
+SADDLE = Objective(
+    "saddle", 2, saddle, saddle_grad, ((-2.0, 2.0), (-2.0, 2.0)),
+    np.empty((0, 2)), np.empty((0, 2)), r"f(x, y) = x^2 - y^2",
+)
+
+SADDLE_POINTS = {"saddle": np.zeros((1, 2))}  # stationary points that are neither minima nor maxima
+
+# Named objectives that have a minimum (the post's four and the classic surfaces).
+OBJECTIVES = {o.name: o for o in (PARABOLA, DOUBLE_WELL, HILL, BOWL,
+                                  ROSENBROCK, HIMMELBLAU, BEALE, RASTRIGIN)}
+# Every named surface, including the saddle, which has no minimum.
+SURFACES = {**OBJECTIVES, SADDLE.name: SADDLE}
 

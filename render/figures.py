@@ -27,6 +27,7 @@ from render import figstyle  # selects the Agg backend before anything else touc
 import matplotlib as mpl  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 import mpl_toolkits.mplot3d  # noqa: E402,F401  (registers the "3d" projection)
 
@@ -84,6 +85,12 @@ def _mark_start_end(ax, pts, color, pal, *, gid: str, zorder=5, end=True, size=7
                 mew=0.8, zorder=zorder + 1, gid=f"{gid}-end")
 
 
+def _halo(pal, lw):
+    """A thin background-coloured outline under a line, so it reads on any colour map."""
+    return [patheffects.Stroke(linewidth=lw + 1.6, foreground=pal.background, alpha=0.85),
+            patheffects.Normal()]
+
+
 def _legend_handles(pal, items):
     """Proxy artists for a legend: ('line'|'start'|'end'|'marker', colour, label[, marker])."""
     out = []
@@ -96,7 +103,7 @@ def _legend_handles(pal, items):
         elif kind == "end":
             out.append(Line2D([], [], ls="none", marker="o", ms=6, color=color, label=label))
         else:
-            out.append(Line2D([], [], ls="none", marker=rest[0], ms=9, color=color,
+            out.append(Line2D([], [], ls="none", marker=rest[0], ms=13 if rest[0] == "*" else 8, color=color,
                               mec=pal.background, mew=0.8, label=label))
     return out
 
@@ -121,7 +128,7 @@ def _loss_axes(ax, pal, losses, color, *, gid="loss-curve", last=None):
 def _contour_bowl(ax, pal, d, *, filled_alpha=0.9):
     """The bowl's landscape: filled contours in the theme's landscape map plus thin lines."""
     gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
-    levels = np.linspace(0.0, float(gf.max()), 16)
+    levels = float(gf.max()) * np.linspace(0.0, 1.0, 16) ** 2  # evenly spaced ellipses
     cmap = figstyle.landscape_cmap(pal)
     cs = ax.contourf(gx, gy, gf, levels=levels, cmap=cmap, alpha=filled_alpha)
     cs.set_gid("landscape")
@@ -159,7 +166,7 @@ def true_line_and_noisy_points(ctx: Ctx) -> Figure:
     ax.set_ylabel("$y$")
     ax.grid(True)
     ax.legend(loc="upper left")
-    ax.set_title(ctx.spec.title)
+    fig.suptitle(ctx.spec.title)
     return fig
 
 
@@ -185,7 +192,7 @@ def example_result(ctx: Ctx) -> Figure:
     ax.text(0.98, 0.04, rf"after {steps} steps at $\alpha = {_fmt(lr)}$:  MSE $= {loss:.3f}$",
             transform=ax.transAxes, ha="right", va="bottom", color=pal.muted,
             fontsize=figstyle.fontsize(pal, "small_size"))
-    ax.set_title(ctx.spec.title)
+    fig.suptitle(ctx.spec.title)
     return fig
 
 
@@ -197,17 +204,17 @@ def _regression_panel(fig, ax, pal, d, title):
     cs.set_gid("landscape")
     ax.contour(gw, gb, gf, levels=levels[1:-1], colors=[pal.grid], linewidths=0.45, alpha=0.7)
     pts = d["positions"][:, 0, :]
-    ax.plot(pts[:, 0], pts[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.55, marker="o",
-            ms=2.4, gid="path-0", zorder=4)
+    ax.plot(pts[:, 0], pts[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.4, marker="o",
+            ms=2.0, gid="path-0", zorder=6)
     _mark_start_end(ax, pts, pal.point, pal, gid="path-0")
     gm = d["global_minima"]
-    ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=13, color=pal.minimum_global,
-            mec=pal.background, mew=0.8, zorder=7, gid="global-minimum")
+    ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=17, color=pal.minimum_global,
+            mec=pal.background, mew=0.8, zorder=5, gid="global-minimum")
     cb = fig.colorbar(cs, ax=ax, shrink=0.92, pad=0.02)
-    cb.set_label(r"loss $L(w, b)$")
-    cb.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%.3g"))
+    cb.set_label(r"loss $L(w, b)$  (log scale)")
+    cb.set_ticks(mpl.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    cb.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%g"))
     cb.ax.yaxis.set_minor_formatter(mpl.ticker.NullFormatter())
-    cb.set_ticks(np.geomspace(levels[0], levels[-1], 6))
     cb.outline.set_edgecolor(pal.grid)
     ax.set_xlabel("weight $w$")
     ax.set_ylabel("bias $b$")
@@ -233,7 +240,7 @@ def regression_loss_landscape(ctx: Ctx) -> Figure:
                       rf"{'' if ds['c'] == 0 else ' + ' + _fmt(ds['c'])}$ + noise")
     axes[1].legend(handles=_legend_handles(pal, [
         ("line", pal.point, "descent path"), ("start", pal.point, "start"), ("end", pal.point, "end"),
-        ("marker", pal.minimum_global, "minimum", "*")]), loc="upper right")
+        ("marker", pal.minimum_global, "minimum", "*")]), loc="lower right")
     fig.suptitle(ctx.spec.title)
     return fig
 
@@ -245,6 +252,7 @@ def comparison_of_losses(ctx: Ctx) -> Figure:
     ax = fig.add_subplot()
     runs = (("linear-regression", "linear data", pal.paths[1], "linear"),
             ("parabolic-regression", "parabolic data", pal.paths[0], "parabolic"))
+    offsets = {"linear": (40, 38), "parabolic": (-40, 58)}
     for scenario, label, color, key in runs:
         d = ctx.data(scenario)
         vw, vl = d["valley_w"], d["valley_loss"]
@@ -253,16 +261,18 @@ def comparison_of_losses(ctx: Ctx) -> Figure:
         i = int(np.argmin(vl))
         ax.plot(vw[i], vl[i], "o", ms=7, color=color, mec=pal.background, mew=1.0, zorder=5,
                 gid=f"valley-{key}-min")
-        ax.annotate(rf"min $L = {vl[i]:.2f}$ at $w = {vw[i]:.2f}$", (vw[i], vl[i]),
-                    xytext=(0, -16), textcoords="offset points", ha="center", va="top", color=color,
-                    fontsize=figstyle.fontsize(pal, "small_size"),
-                    bbox=dict(boxstyle="round,pad=0.2", fc=pal.background, ec="none", alpha=0.85))
+        ax.axhline(vl[i], color=color, ls=":", lw=1.0, alpha=0.8, zorder=1)
+        ax.annotate(rf"minimum $L = {vl[i]:.2f}$ at $w = {vw[i]:.2f}$", (vw[i], vl[i]),
+                    xytext=offsets[key], textcoords="offset points", ha="center", va="bottom",
+                    color=color, fontsize=figstyle.fontsize(pal, "small_size"),
+                    arrowprops=dict(arrowstyle="-", color=color, lw=0.9, shrinkA=2, shrinkB=5),
+                    bbox=dict(boxstyle="round,pad=0.25", fc=pal.background, ec="none", alpha=0.9))
     ax.set_xlabel("weight $w$  (bias at its best value $b^*(w)$)")
     ax.set_ylabel(r"loss $L(w, b^*(w))$")
-    ax.set_ylim(bottom=-0.06 * ax.get_ylim()[1])
+    ax.set_ylim(bottom=-0.03 * ax.get_ylim()[1])
     ax.grid(True)
     ax.legend(loc="upper center")
-    ax.set_title(ctx.spec.title)
+    fig.suptitle(ctx.spec.title)
     return fig
 
 
@@ -273,6 +283,7 @@ def _hill_paths_2d(ax, pal, d, *, lw=None, ms=2.0):
     for i in range(pos.shape[1]):
         color = pal.paths[i % len(pal.paths)]
         ax.plot(pos[:, i, 0], pos[:, i, 1], color=color, lw=lw, gid=f"path-{i}", zorder=4,
+                path_effects=_halo(pal, lw),
                 solid_capstyle="round")
         _mark_start_end(ax, pos[:, i, :], color, pal, gid=f"path-{i}", size=6.0)
 
@@ -296,11 +307,13 @@ def _pi_label(v: float) -> str:
 def gradient_field_with_paths(ctx: Ctx) -> Figure:
     """∇f of sin x sin y on a grid (arrows point uphill) and the descent paths going against it."""
     pal, d = ctx.pal, ctx.data("gradient-field")
-    fig = _figure(ctx, (7.4, 6.6))
+    fig = _figure(ctx, (7.0, 7.6))
     ax = fig.add_subplot()
     gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
-    ax.contour(gx, gy, gf, levels=np.linspace(-0.9, 0.9, 7), colors=[pal.grid], linewidths=0.7,
-               zorder=1)
+    # Faint landscape behind the arrows: valleys (minima) blue, peaks red, as in the hill figure.
+    cs = ax.contourf(gx, gy, gf, levels=np.linspace(-1, 1, 9), cmap=figstyle.surface_cmap(pal),
+                     alpha=0.28, zorder=0)
+    cs.set_gid("landscape")
     fx, fy, g = d["field_x"], d["field_y"], d["field_grad"]
     X, Y = np.meshgrid(fx, fy)
     spacing = min(np.diff(fx).min(), np.diff(fy).min())
@@ -310,12 +323,12 @@ def gradient_field_with_paths(ctx: Ctx) -> Figure:
                   zorder=2, gid="field")
     _hill_paths_2d(ax, pal, d, lw=figstyle.stroke(pal, "path") * 0.55)
     _hill_axes_2d(ax, d)
-    ax.set_title(ctx.spec.title)
+    fig.suptitle(ctx.spec.title)
     handles = _legend_handles(pal, [("start", pal.foreground, "start"), ("end", pal.foreground, "end")])
     handles.insert(0, Line2D([], [], color=pal.derivative, lw=1.6, alpha=0.8,
-                             label=r"$\nabla f(x, y)$", marker=">", ms=5, markevery=[1]))
+                             label=r"gradient $\nabla f(x, y)$", marker=">", ms=5, markevery=[1]))
     handles.insert(1, Line2D([], [], color=pal.foreground, lw=1.8, label="descent path"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    fig.legend(handles=handles, loc="outside lower center", ncols=4)
     del q
     return fig
 
@@ -341,19 +354,21 @@ def hill_paths(ctx: Ctx) -> Figure:
     for i in range(pos.shape[1]):
         color = pal.paths[i % len(pal.paths)]
         ax3.plot(pos[:, i, 0], pos[:, i, 1], losses[:, i] + 0.02, color=color, zorder=5,
+                 path_effects=_halo(pal, figstyle.stroke(pal, "path") * 0.45),
                  lw=figstyle.stroke(pal, "path") * 0.45, gid=f"path3d-{i}")
         ax3.plot([pos[0, i, 0]], [pos[0, i, 1]], [losses[0, i] + 0.02], "o", ms=5, mfc=pal.background,
                  mec=color, mew=1.4, zorder=6)
         ax3.plot([pos[-1, i, 0]], [pos[-1, i, 1]], [losses[-1, i] + 0.02], "o", ms=4.5, color=color,
                  zorder=6)
-    ax3.view_init(elev=38, azim=-58)
-    ax3.set_xlabel("$x$", labelpad=-6)
-    ax3.set_ylabel("$y$", labelpad=-6)
+    ax3.view_init(elev=48, azim=-60)
+    ax3.set_xlabel("$x$", labelpad=0)
+    ax3.set_ylabel("$y$", labelpad=0)
     ax3.set_zlabel("$f(x, y)$", labelpad=-4)
     ax3.tick_params(pad=-2)
     ax3.set_zticks([-1, 0, 1])
-    ax3.set_xticks([-4, -2, 0, 2, 4])
-    ax3.set_yticks([-4, -2, 0, 2, 4])
+    ticks = np.array([-1.0, 0.0, 1.0]) * np.pi
+    ax3.set_xticks(ticks, [_pi_label(t) for t in ticks])
+    ax3.set_yticks(ticks, [_pi_label(t) for t in ticks])
     for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
         axis.set_pane_color(figstyle.with_alpha(pal.background, 1.0))
         axis._axinfo["grid"]["color"] = pal.grid
@@ -367,7 +382,7 @@ def hill_paths(ctx: Ctx) -> Figure:
     cs = ax.contourf(gx, gy, gf, levels=np.linspace(-1, 1, 17), cmap=cmap, alpha=0.9)
     cs.set_gid("landscape")
     ax.contour(gx, gy, gf, levels=np.linspace(-0.875, 0.875, 15), colors=[pal.background],
-               linewidths=0.4, alpha=0.5)
+               linewidths=0.4, alpha=0.5, negative_linestyles="solid")
     _hill_paths_2d(ax, pal, d)
     _hill_axes_2d(ax, d)
     ax.set_title("Top-down view")
@@ -403,24 +418,28 @@ def _lr_figure(ctx: Ctx, scenario: str) -> Figure:
 
     # -- the path on the landscape
     _contour_bowl(ax, pal, d)
-    ax.plot(shown[:, 0], shown[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.45,
-            marker="o", ms=3.2, gid="path-0", zorder=4)
-    _mark_start_end(ax, shown, pal.point, pal, gid="path-0", end=kdiv < 0)
     gm = d["global_minima"]
-    ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=12, color=pal.minimum_global,
-            mec=pal.background, mew=0.8, zorder=7, gid="global-minimum")
-    _domain_limits(ax, d, pad=0.04)
+    ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=15, color=pal.minimum_global,
+            mec=pal.background, mew=0.8, zorder=3, gid="global-minimum")
+    # The whole path as one line, clipped to the view (a diverging path visibly leaves it); the
+    # step markers only where they are inside, unclipped so a point on the border stays whole.
+    ax.plot(shown[:, 0], shown[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.4,
+            gid="path-0", zorder=4)
+    (x0, x1), (y0, y1) = d["domain"]
+    inside = (shown[:, 0] >= x0) & (shown[:, 0] <= x1) & (shown[:, 1] >= y0) & (shown[:, 1] <= y1)
+    ax.plot(shown[inside, 0], shown[inside, 1], ls="none", marker="o", ms=3.4, color=pal.point,
+            mec=pal.background, mew=0.4, zorder=5, clip_on=False, gid="path-0-steps")
+    _mark_start_end(ax, shown, pal.point, pal, gid="path-0", end=kdiv < 0)
+    _domain_limits(ax, d, pad=0.0)
     ax.set_aspect("equal")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
-    ax.set_title(rf"$f(x, y) = \frac{{5x^2 + y^2}}{{2}}$,  $\alpha = {_fmt(lr)}$"
-                 if d.meta["objective"] == "bowl" else rf"${d.meta['formula']}$,  $\alpha = {_fmt(lr)}$")
+    title = rf"${d.meta['formula']}$,  $\alpha = {_fmt(lr)}$"
     regime = _regime_text(d)
+    if regime:  # the theory label for this run, when the data carries one
+        title += "\n" + (regime if regime.count("$") % 2 == 0 else regime.replace("$", r"\$"))
+    ax.set_title(title, linespacing=1.5)
     small = figstyle.fontsize(pal, "small_size")
-    if regime:
-        ax.text(0.03, 0.965, regime, transform=ax.transAxes, ha="left", va="top", fontsize=small,
-                color=pal.foreground, gid="regime", zorder=9,
-                bbox=dict(boxstyle="round,pad=0.3", fc=pal.background, ec=pal.grid, alpha=0.92))
 
     # -- the loss per step
     color = pal.diverged if kdiv >= 0 else pal.point
@@ -431,10 +450,12 @@ def _lr_figure(ctx: Ctx, scenario: str) -> Figure:
         axl.annotate(f"converged at step {kconv}", (kconv, 1.0), xycoords=("data", "axes fraction"),
                      xytext=(4, -4), textcoords="offset points", ha="left", va="top",
                      color=pal.minimum_global, fontsize=small)
+    if kdiv < 0:
+        axl.text(0.97, 0.95, rf"loss ${_fmt(losses[0])} \rightarrow {_fmt(losses[last])}$ after {last} steps",
+                 transform=axl.transAxes, ha="right", va="top", color=pal.foreground, fontsize=small,
+                 bbox=dict(boxstyle="round,pad=0.3", fc=pal.background, ec=pal.grid, alpha=0.92))
 
     if kdiv >= 0:
-        (x0, x1), (y0, y1) = d["domain"]
-        inside = (shown[:, 0] >= x0) & (shown[:, 0] <= x1) & (shown[:, 1] >= y0) & (shown[:, 1] <= y1)
         k_out = int(np.argmin(inside)) if not inside.all() else None
         far = shown[-1]
         msg = f"diverged at step {kdiv}"
@@ -516,8 +537,8 @@ def multiple_minima(ctx: Ctx) -> Figure:
     for i in range(pos.shape[1]):
         nearest = int(np.argmin(np.abs(minima - pos[-1, i])))  # which basin the path ended in
         color = pal.minimum_global if is_global[nearest] else pal.minimum_local
-        ax.plot(pos[:, i], losses[:, i], color=color, lw=1.4, marker="o", ms=3.2, alpha=0.9,
-                gid=f"path-{i}", zorder=4)
+        ax.plot(pos[:, i], losses[:, i], color=color, lw=1.0, marker="o", ms=3.0, alpha=0.85,
+                mec=pal.background, mew=0.3, gid=f"path-{i}", zorder=4)
         ax.plot(pos[0, i], losses[0, i], "o", ms=8, mfc=pal.background, mec=color, mew=1.8, zorder=6,
                 gid=f"path-{i}-start")
     _minimum_markers(ax, pal, d)
@@ -566,6 +587,9 @@ def convex(ctx: Ctx) -> Figure:
     ax.legend(handles=handles, loc="upper center")
     ymax = float(d["curve_f"].max())
     ax.set_ylim(-0.05 * ymax, ymax * 1.12)
+    cx = d["curve_x"]
+    reach = max(float(cx.max()), float(np.max(x[:3] + lr * g[:3])))  # keep the derivative arrows in
+    ax.set_xlim(float(cx.min()) - 0.03 * (reach - cx.min()), reach + 0.03 * (reach - cx.min()))
     return fig
 
 

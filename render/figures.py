@@ -395,13 +395,26 @@ def hill_paths(ctx: Ctx) -> Figure:
 
 # ------------------------------------------------------------------------------------ learning rates
 def _regime_text(d: ScenarioData) -> str | None:
-    """The theory label another engineer adds to meta["params"] (optional, shown when present)."""
-    regime = d.meta.get("params", {}).get("regime")
+    """The theory's label for this run (meta["params"]["regime"], from core/theory.py), if present.
+
+    With the stability limits when those are recorded too: "regime: good  (stable for α < 0.4,
+    best α* = 0.333)". Optional throughout: older data files carry none of it.
+    """
+    params = d.meta.get("params", {})
+    regime = params.get("regime")
     if regime is None or regime == "":
         return None
     if isinstance(regime, dict):
-        return ", ".join(f"{k}: {v}" for k, v in regime.items())
-    return str(regime)
+        regime = ", ".join(f"{k}: {v}" for k, v in regime.items())
+    regime = str(regime)
+    if regime.count("$") % 2:  # an unpaired $ would start mathtext
+        regime = regime.replace("$", r"\$")
+    limits = []
+    if isinstance(params.get("lr_max"), (int, float)):
+        limits.append(rf"stable for $\alpha < {_fmt(params['lr_max'])}$")
+    if isinstance(params.get("lr_best"), (int, float)):
+        limits.append(rf"best $\alpha^* = {params['lr_best']:.3g}$")
+    return f"regime: {regime}" + (f"  ({', '.join(limits)})" if limits else "")
 
 
 def _lr_figure(ctx: Ctx, scenario: str) -> Figure:
@@ -434,11 +447,7 @@ def _lr_figure(ctx: Ctx, scenario: str) -> Figure:
     ax.set_aspect("equal")
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
-    title = rf"${d.meta['formula']}$,  $\alpha = {_fmt(lr)}$"
-    regime = _regime_text(d)
-    if regime:  # the theory label for this run, when the data carries one
-        title += "\n" + (regime if regime.count("$") % 2 == 0 else regime.replace("$", r"\$"))
-    ax.set_title(title, linespacing=1.5)
+    ax.set_title(rf"${d.meta['formula']}$,  $\alpha = {_fmt(lr)}$")
     small = figstyle.fontsize(pal, "small_size")
 
     # -- the loss per step
@@ -450,10 +459,18 @@ def _lr_figure(ctx: Ctx, scenario: str) -> Figure:
         axl.annotate(f"converged at step {kconv}", (kconv, 1.0), xycoords=("data", "axes fraction"),
                      xytext=(4, -4), textcoords="offset points", ha="left", va="top",
                      color=pal.minimum_global, fontsize=small)
+    # A box in the free corner (upper right while the loss falls, upper left under the bound line
+    # when it explodes):
+    # the theory's regime for this run, when the data carries one, and the loss it reached.
+    info = [t for t in (_regime_text(d),) if t]
     if kdiv < 0:
-        axl.text(0.97, 0.95, rf"loss ${_fmt(losses[0])} \rightarrow {_fmt(losses[last])}$ after {last} steps",
-                 transform=axl.transAxes, ha="right", va="top", color=pal.foreground, fontsize=small,
-                 bbox=dict(boxstyle="round,pad=0.3", fc=pal.background, ec=pal.grid, alpha=0.92))
+        info.append(rf"loss ${_fmt(losses[0])} \rightarrow {_fmt(losses[last])}$ after {last} steps")
+    if info:
+        axl.text(*((0.97, 0.95) if kdiv < 0 else (0.03, 0.86)), "\n".join(info),
+                 transform=axl.transAxes, ha="right" if kdiv < 0 else "left", va="top",
+                 color=pal.foreground, fontsize=small,
+                 linespacing=1.5, gid="run-info", zorder=9,
+                 bbox=dict(boxstyle="round,pad=0.35", fc=pal.background, ec=pal.grid, alpha=0.92))
 
     if kdiv >= 0:
         k_out = int(np.argmin(inside)) if not inside.all() else None

@@ -1,0 +1,257 @@
+"""``python -m render``: render scenes, export them, describe them.
+
+    python -m render list                                  the scenes, one line each
+    python -m render scene NAME [--quality low] [--theme light] [--out media/preview/NAME.mp4]
+    python -m render still NAME [--quality high] [--out media/stills/NAME.png]
+    python -m render video NAME --quality high --out media/videos/NAME.mp4 [--index 3/9]
+    python -m render webm|gif|poster SRC.mp4 --out DST
+    python -m render manifest [--media media] [--out media/manifest.json]
+    python -m render gallery [--media media] [--out media/index.html]
+    python -m render makefile --out build/scenes.mk        per-scene make rules from the registry
+    python -m render check-scene NAME                      nothing, or the one-line error
+
+Bad input prints one line and exits 2; a failed render names the scene and exits 1; manim's own
+log is shown only with ``--verbose`` or ``VERBOSE=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from render import ffmpeg, pipeline
+from render.pipeline import ROOT, MissingTool, RenderError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.exit(2)
+
+
+def _verbose(args) -> bool:
+    return bool(getattr(args, "verbose", False)) or os.environ.get("VERBOSE", "") not in ("", "0")
+
+
+def _terminate(signum, frame):  # SIGTERM/SIGHUP: unwind, so temporary files and children go
+    raise SystemExit(128 + signum)
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_list(args) -> int:
+    scenes = pipeline.registry()
+    width = max(map(len, scenes), default=0)
+    for name, entry in scenes.items():
+        mark = "" if pipeline.scene_file(entry).exists() else "  [scenes/%s.py not written yet]" % entry.module
+        print(f"{name:<{width}}  {entry.description}{mark}")
+    return 0
+
+
+def cmd_check_scene(args) -> int:
+    """For make: prints nothing for a registered scene, else the one-line error (exit 2)."""
+    try:
+        pipeline.get_scene(args.name)
+    except UsageError as exc:
+        print(str(exc).replace("unknown scene", "unknown SCENE", 1))
+        return 2
+    return 0
+
+
+def _rate(frames: int, seconds: float) -> str:
+    return f"{frames / seconds:.1f} frames/s" if seconds > 0 else "-"
+
+
+def cmd_video(args) -> int:
+    q = pipeline.get_quality(args.quality)
+    t0 = time.perf_counter()
+    r = pipeline.render_video(args.name, args.quality, args.theme, out=Path(args.out),
+                              data=args.data_dir, verbose=_verbose(args))
+    elapsed = time.perf_counter() - t0
+    index = f"[{args.index}] " if args.index else ""
+    print(f"{index}{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "
+          f"{_rate(r.frames, r.seconds)}", flush=True)
+    return 0
+
+
+def cmd_scene(args) -> int:
+    out = Path(args.out or ROOT / "media" / "preview" / f"{args.name}.mp4")
+    q = pipeline.get_quality(args.quality)
+    t0 = time.perf_counter()
+    r = pipeline.render_video(args.name, args.quality, args.theme, out=out, data=args.data_dir,
+                              verbose=_verbose(args), key="preview")
+    elapsed = time.perf_counter() - t0
+    print(f"{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "
+          f"{_rate(r.frames, r.seconds)}  -> {_show(out)}", flush=True)
+    return 0
+
+
+def cmd_still(args) -> int:
+    out = Path(args.out or ROOT / "media" / "stills" / f"{args.name}.png")
+    q = pipeline.get_quality(args.quality)
+    t0 = time.perf_counter()
+    pipeline.render_still(args.name, args.quality, args.theme, out=out, data=args.data_dir,
+                          verbose=_verbose(args))
+    print(f"{args.name}  last frame  {q.width}x{q.height}  {time.perf_counter() - t0:.1f} s  "
+          f"-> {_show(out)}", flush=True)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from render import exports
+
+    src, out = Path(args.src), Path(args.out)
+    if not src.exists():
+        raise UsageError(f"{src} does not exist")
+    if args.command == "webm":
+        exports.make_webm(src, out)
+    elif args.command == "gif":
+        res = exports.make_gif(src, out)
+        note = res.note()
+        if note:
+            print(f"gif budget: {note}", flush=True)
+    else:
+        exports.make_poster(src, out, time=args.time)
+    return 0
+
+
+def cmd_manifest(args) -> int:
+    from render import publish
+
+    media = Path(args.media)
+    out = Path(args.out or media / "manifest.json")
+    m = publish.write_manifest(out, media, pipeline.data_dir(args.data_dir))
+    print(f"{_show(out)}: {len(m['outputs'])} outputs", flush=True)
+    return 0
+
+
+def cmd_gallery(args) -> int:
+    from render import publish
+
+    media = Path(args.media)
+    out = Path(args.out or media / "index.html")
+    manifest = Path(args.manifest or media / "manifest.json")
+    if not manifest.exists():
+        raise UsageError(f"{manifest} does not exist; run python -m render manifest first")
+    if args.theme:
+        os.environ["GD_THEME"] = pipeline.get_theme(args.theme)
+    publish.write_gallery(out, manifest)
+    print(f"{_show(out)}", flush=True)
+    return 0
+
+
+def cmd_makefile(args) -> int:
+    pipeline.write_text_atomic(Path(args.out), makefile_text(pipeline.registry()))
+    return 0
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- generated rules
+
+def makefile_text(scenes: dict) -> str:
+    """Per-scene rules for render/videos.mk: each video depends on its scene file and the exact
+    data files it shows; the recipes are make functions defined in videos.mk."""
+    n = len(scenes)
+    lines = ["# Generated from scenes/registry.py by `python -m render makefile`; do not edit.",
+             f"SCENE_NAMES := {' '.join(scenes)}", ""]
+    for i, (name, e) in enumerate(scenes.items(), 1):
+        src = (Path("scenes") / (e.module.replace(".", "/") + ".py")).as_posix()
+        deps = " ".join([src, *[f"$(DATA)/{d}.npz" for d in e.data]])
+        lines += [
+            f"# {name}: {e.description}",
+            f"$(MEDIA)/videos/{name}.mp4: {deps} $(SCENE_COMMON) $(VIDEO_OPTS)",
+            f"\t@$(call render_video,{name},{i}/{n})",
+            f"$(MEDIA)/preview/{name}.mp4: {deps} $(SCENE_COMMON) $(PREVIEW_OPTS)",
+            f"\t@$(call render_preview,{name})",
+            f"$(MEDIA)/stills/{name}.png: {deps} $(SCENE_COMMON) $(STILL_OPTS)",
+            f"\t@$(call render_still,{name})",
+            "",
+        ]
+        if not (ROOT / src).exists():  # registered before its file was written: say so clearly
+            lines += [f"{src}:", f"\t@echo 'scene {name}: {src} does not exist (it is registered in "
+                      f"scenes/registry.py)' >&2; exit 1", ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m render", description="Render the scenes and their web exports.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def render_opts(sp, default_quality):
+        sp.add_argument("name")
+        sp.add_argument("--quality", default=default_quality,
+                        help=f"{'|'.join(pipeline.QUALITIES)} (default {default_quality})")
+        sp.add_argument("--theme", default=None, help="light|dark (default $GD_THEME or light)")
+        sp.add_argument("--data-dir", default=None, help="scenario files (default build/data)")
+        sp.add_argument("--out", default=None)
+        sp.add_argument("--verbose", action="store_true", help="show manim's log")
+
+    sub.add_parser("list", help="the scenes, one line each")
+    sp = sub.add_parser("check-scene", help="exit 2 with the valid names unless NAME is a scene")
+    sp.add_argument("name")
+    sp = sub.add_parser("scene", help="one scene into media/preview/NAME.mp4 (low quality)")
+    render_opts(sp, pipeline.PREVIEW_QUALITY)
+    sp = sub.add_parser("still", help="a scene's last frame into media/stills/NAME.png")
+    render_opts(sp, pipeline.DEFAULT_QUALITY)
+    sp = sub.add_parser("video", help="one scene into OUT (what make videos runs)")
+    render_opts(sp, pipeline.DEFAULT_QUALITY)
+    sp.add_argument("--index", default=None, help="i/n shown in the progress line")
+    for kind in ("webm", "gif", "poster"):
+        sp = sub.add_parser(kind, help=f"the {kind} export of a rendered MP4")
+        sp.add_argument("src")
+        sp.add_argument("--out", required=True)
+        if kind == "poster":
+            sp.add_argument("--time", type=float, default=None,
+                            help="seconds (default: the last frame before any fade-out)")
+    for kind in ("manifest", "gallery"):
+        sp = sub.add_parser(kind, help=f"media/{'manifest.json' if kind == 'manifest' else 'index.html'}")
+        sp.add_argument("--media", default=str(ROOT / "media"))
+        sp.add_argument("--out", default=None)
+        sp.add_argument("--data-dir", default=None)
+        if kind == "gallery":
+            sp.add_argument("--manifest", default=None)
+            sp.add_argument("--theme", default=None)
+    sp = sub.add_parser("makefile", help="write the per-scene make rules")
+    sp.add_argument("--out", required=True)
+    return p
+
+
+COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene,
+            "still": cmd_still, "video": cmd_video, "webm": cmd_export, "gif": cmd_export,
+            "poster": cmd_export, "manifest": cmd_manifest, "gallery": cmd_gallery,
+            "makefile": cmd_makefile}
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _terminate)
+    try:
+        if args.command in ("scene", "still", "video"):
+            pipeline.get_scene(args.name)
+            pipeline.get_quality(args.quality)
+            pipeline.get_theme(args.theme)
+            if args.out is None and args.command == "video":
+                raise UsageError("video needs --out")
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        sys.stderr.write(f"python -m render: error: {exc}\n")
+        return 2
+    except (RenderError, MissingTool, ffmpeg.FFmpegError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130

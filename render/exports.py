@@ -1,0 +1,144 @@
+"""Web exports of a rendered MP4: VP9 WebM, a GIF within its budget, and a poster frame.
+
+Each export reads ``media/videos/<scene>.mp4`` and writes its target atomically (see
+:func:`render.pipeline.atomic_output`).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from render import ffmpeg
+from render.pipeline import atomic_output
+
+GIF_FPS = 15
+GIF_FPS_STEPS = (15, 12, 10, 8)  # reduce the frame rate first, down to 8 fps ...
+GIF_WIDTH_STEPS = (480, 426, 384, 320, 288, 256, 224, 192, 160)  # ... then the width
+
+
+def make_webm(src: Path, dst: Path) -> Path:
+    with atomic_output(dst) as tmp:
+        ffmpeg.run(ffmpeg.webm_vp9(src, tmp), what=f"{Path(dst).name}: VP9 encode")
+    return Path(dst)
+
+
+class GifResult(NamedTuple):
+    path: Path
+    width: int
+    fps: float
+    bytes: int
+    attempts: tuple  # (width, fps, bytes) of each encode, in order
+
+    @property
+    def reduced(self) -> bool:
+        return len(self.attempts) > 1
+
+    def note(self, budget: int = ffmpeg.GIF_MAX_BYTES) -> str | None:
+        """What was given up to meet the budget, or None."""
+        if not self.reduced:
+            return None
+        w0, f0, b0 = self.attempts[0]
+        return (f"{self.path.name}: {b0 / 1e6:.1f} MB at {w0} px, {_fps(f0)} fps is over the "
+                f"{budget / 1e6:g} MB budget; wrote {self.width} px, {_fps(self.fps)} fps "
+                f"({self.bytes / 1e6:.2f} MB)")
+
+
+def _fps(f: float) -> str:
+    return f"{f:g}"
+
+
+def gif_candidates(src_width: int, src_fps: float, max_width: int = ffmpeg.GIF_MAX_WIDTH):
+    """(width, fps) settings from best to smallest: lower fps first (to 8), then narrower."""
+    top_w = min(max_width, src_width)
+    widths = [top_w] + [w for w in GIF_WIDTH_STEPS if w < top_w]
+    top_f = min(GIF_FPS, src_fps)
+    fpss = [top_f] + [f for f in GIF_FPS_STEPS if f < top_f]
+    out = [(top_w, f) for f in fpss]
+    out += [(w, fpss[-1]) for w in widths[1:]]
+    return out
+
+
+def make_gif(src: Path, dst: Path, *, budget: int = ffmpeg.GIF_MAX_BYTES,
+             max_width: int = ffmpeg.GIF_MAX_WIDTH) -> GifResult:
+    """A GIF at most ``max_width`` px wide and at most ``budget`` bytes.
+
+    Encodes at the best setting; when over budget, estimates the size of each smaller setting
+    (bytes ∝ fps × width²) and encodes the best one expected to fit with 10 % to spare; repeats
+    until it fits. Raises FFmpegError if even the smallest setting is too big.
+    """
+    info = ffmpeg.video_info(src)
+    candidates = gif_candidates(info.width, float(info.fps), max_width)
+    attempts = []
+    i = 0
+    with atomic_output(dst) as tmp:
+        while True:
+            width, fps = candidates[i]
+            ffmpeg.run(ffmpeg.gif(src, tmp, width=width, fps=fps), what=f"{Path(dst).name}: GIF encode")
+            size = tmp.stat().st_size
+            attempts.append((width, fps, size))
+            if size <= budget:
+                break
+            if i == len(candidates) - 1:
+                raise ffmpeg.FFmpegError(
+                    f"{Path(dst).name}: {size / 1e6:.1f} MB even at {width} px, {fps:g} fps; "
+                    f"over the {budget / 1e6:g} MB GIF budget")
+            scale = size / (fps * width * width)
+            nxt = next((j for j in range(i + 1, len(candidates))
+                        if scale * candidates[j][1] * candidates[j][0] ** 2 <= 0.9 * budget),
+                       len(candidates) - 1)
+            i = nxt
+    return GifResult(Path(dst), width, fps, size, tuple(attempts))
+
+
+# --------------------------------------------------------------------------- poster
+
+SAMPLE_W, SAMPLE_H = 96, 54
+MAX_SAMPLES = 120
+
+
+def ink(frames: np.ndarray) -> np.ndarray:
+    """Per frame, the fraction of pixels that differ from the background (the frame border's
+    median grey): how much is drawn. ``frames`` is (n, h, w) uint8."""
+    f = frames.astype(np.int16)
+    border = np.concatenate([f[:, 0, :], f[:, -1, :], f[:, :, 0], f[:, :, -1]], axis=1)
+    bg = np.median(border, axis=1)[:, None, None]
+    return (np.abs(f - bg) > 16).mean(axis=(1, 2))
+
+
+def pick_poster_index(amounts: np.ndarray, keep: float = 0.85) -> int:
+    """The last sample that shows at least ``keep`` of the most drawn sample's ink: the finished
+    picture, before any fade-out at the end."""
+    amounts = np.asarray(amounts, float)
+    if amounts.size == 0:
+        raise ValueError("no frames")
+    best = amounts.max()
+    return int(np.flatnonzero(amounts >= keep * best)[-1])
+
+
+def poster_time(src: Path) -> float:
+    """The time (s) of a representative frame of ``src`` (see :func:`pick_poster_index`)."""
+    info = ffmpeg.video_info(src)
+    n = max(info.frames, 1)
+    every = max(1, math.ceil(n / MAX_SAMPLES))
+    raw = ffmpeg.run(ffmpeg.sample_frames(src, every=every, width=SAMPLE_W, height=SAMPLE_H),
+                     what=f"{Path(src).name}: sample frames")
+    frames = np.frombuffer(raw, np.uint8)
+    frames = frames[: frames.size // (SAMPLE_W * SAMPLE_H) * SAMPLE_W * SAMPLE_H]
+    frames = frames.reshape(-1, SAMPLE_H, SAMPLE_W)
+    if len(frames) == 0:
+        return 0.0
+    index = pick_poster_index(ink(frames)) * every  # the source frame number
+    fps = float(info.fps) or 1.0
+    return max(0.0, (index - 0.5) / fps)  # seeking lands on the first frame at or after this
+
+
+def make_poster(src: Path, dst: Path, *, time: float | None = None) -> float:
+    """Write the poster PNG; return the time it shows."""
+    t = poster_time(src) if time is None else float(time)
+    with atomic_output(dst) as tmp:
+        ffmpeg.run(ffmpeg.poster_png(src, tmp, time=t), what=f"{Path(dst).name}: poster frame")
+    return t

@@ -1,0 +1,192 @@
+"""Every ffmpeg call of the project, and the only module that imports ffmpeg-python.
+
+The builders are pure: each returns an ffmpeg-python output stream whose ``.get_args()`` is the exact
+command line, so tests check the graphs without running anything. :func:`run` is the one edge that
+executes a graph; it captures stderr so a failure raises :class:`FFmpegError` quoting what ffmpeg
+said. :func:`probe` wraps ffprobe the same way.
+
+Outputs go to temporary names (``.tmp``) that carry no extension ffmpeg could guess a muxer from,
+so every builder names its container with ``format=``. ``-fflags +bitexact`` and
+``-map_metadata -1`` keep the bytes free of encoder versions and timestamps: a parallel build
+writes the same files as a serial one.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+from typing import NamedTuple
+
+import ffmpeg as _ff
+
+GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-loglevel", "error")
+BITEXACT = {"fflags": "+bitexact", "flags:v": "+bitexact"}
+
+GIF_MAX_WIDTH = 480
+GIF_MAX_BYTES = 5_000_000  # 5 MB per GIF (decimal megabytes, the stricter reading)
+
+
+class FFmpegError(RuntimeError):
+    """ffmpeg or ffprobe failed; the message quotes its stderr."""
+
+
+# --------------------------------------------------------------------------- graph builders
+
+def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = None):
+    """Manim's MP4 with its index (``moov``) moved before the media data, for streaming on the web.
+
+    A plain remux (``-c copy``) when the source is already H.264 yuv420p, as manim writes it;
+    otherwise ``reencode=True`` re-encodes with libx264 to yuv420p. ``comment`` is stored as the
+    container's comment tag (the manifest reads the render's provenance from it).
+    """
+    video = _ff.input(str(src)).video
+    opts = {"format": "mp4", "movflags": "+faststart", "map_metadata": "-1", "an": None, **BITEXACT}
+    if reencode:
+        opts.update({"c:v": "libx264", "pix_fmt": "yuv420p", "crf": 18, "preset": "medium"})
+    else:
+        opts["c:v"] = "copy"
+    if comment is not None:
+        opts["metadata"] = f"comment={comment}"
+    return _ff.output(video, str(dst), **opts).global_args(*GLOBAL_ARGS).overwrite_output()
+
+
+def webm_vp9(src, dst, *, crf: int = 33, cpu_used: int = 4):
+    """VP9 in WebM at constant quality (``-b:v 0 -crf``), row-multithreaded, yuv420p, no audio."""
+    video = _ff.input(str(src)).video
+    opts = {"format": "webm", "c:v": "libvpx-vp9", "pix_fmt": "yuv420p", "b:v": 0, "crf": crf,
+            "deadline": "good", "cpu-used": cpu_used, "row-mt": 1, "tile-columns": 2,
+            "map_metadata": "-1", "an": None, **BITEXACT}
+    return _ff.output(video, str(dst), **opts).global_args(*GLOBAL_ARGS).overwrite_output()
+
+
+def gif(src, dst, *, width: int, fps: float):
+    """An animated GIF ``width`` px wide at ``fps``: one palette for the whole clip (palettegen,
+    weighted to the pixels that move) applied with ordered dithering (paletteuse), looping forever.
+    """
+    if width > GIF_MAX_WIDTH:
+        raise ValueError(f"GIF width {width} > {GIF_MAX_WIDTH} px")
+    scaled = (_ff.input(str(src)).video
+              .filter("fps", fps=_fps_text(fps))
+              .filter("scale", width, -1, flags="lanczos"))
+    split = scaled.split()
+    palette = split[0].filter("palettegen", stats_mode="diff")
+    out = _ff.filter([split[1], palette], "paletteuse", dither="bayer", bayer_scale=5,
+                     diff_mode="rectangle")
+    return (_ff.output(out, str(dst), format="gif", loop=0, **BITEXACT)
+            .global_args(*GLOBAL_ARGS).overwrite_output())
+
+
+def poster_png(src, dst, *, time: float):
+    """The frame shown at ``time`` seconds as a PNG (input seeking is frame-accurate)."""
+    video = _ff.input(str(src), ss=_time_text(time)).video
+    return (_ff.output(video, str(dst), format="image2", vcodec="png", vframes=1, update=1,
+                       **BITEXACT)
+            .global_args(*GLOBAL_ARGS).overwrite_output())
+
+
+def sample_frames(src, *, every: int, width: int, height: int):
+    """Every ``every``-th frame, shrunk to ``width``×``height`` grey bytes, on stdout.
+
+    Used to pick a representative poster frame without decoding full-size images into Python.
+    """
+    video = (_ff.input(str(src)).video
+             .filter("select", f"not(mod(n,{int(every)}))")
+             .filter("scale", width, height, flags="area")
+             .filter("format", "gray"))
+    return (_ff.output(video, "pipe:", format="rawvideo", pix_fmt="gray", vsync="passthrough")
+            .global_args(*GLOBAL_ARGS))
+
+
+def _fps_text(fps: float) -> str:
+    f = Fraction(fps).limit_denominator(1001)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def _time_text(t: float) -> str:
+    return f"{max(float(t), 0.0):.6f}"
+
+
+# --------------------------------------------------------------------------- the edge
+
+def run(stream, *, what: str) -> bytes:
+    """Run a built graph; return its stdout. Raises FFmpegError quoting ffmpeg's stderr.
+
+    The child is killed if this process is interrupted, so a cancelled build leaves no encoder
+    writing in the background.
+    """
+    args = stream.compile(cmd="ffmpeg")
+    try:
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise FFmpegError(f"{what}: ffmpeg is not installed; {INSTALL_HINT}") from None
+    try:
+        out, err = proc.communicate()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    if proc.returncode != 0:
+        raise FFmpegError(f"{what}: ffmpeg failed (exit {proc.returncode}): {_quote(err)}")
+    return out
+
+
+def probe(path, *, count_packets: bool = False) -> dict:
+    """ffprobe's JSON (format and streams) for ``path``; ``count_packets`` also counts frames
+    without decoding them (``nb_read_packets``), for containers that do not store a frame count.
+    """
+    args = ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json"]
+    if count_packets:
+        args.append("-count_packets")
+    args.append(str(path))
+    try:
+        res = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True)
+    except FileNotFoundError:
+        raise FFmpegError(f"ffprobe {path}: ffprobe is not installed; {INSTALL_HINT}") from None
+    if res.returncode != 0:
+        raise FFmpegError(f"ffprobe {path}: {_quote(res.stderr)}")
+    return json.loads(res.stdout)
+
+
+class VideoInfo(NamedTuple):
+    codec: str
+    pix_fmt: str | None
+    width: int
+    height: int
+    fps: Fraction
+    duration: float
+    frames: int
+    tags: dict
+
+
+def video_info(path) -> VideoInfo:
+    """The first video stream of ``path``: codec, size, rate, duration and frame count."""
+    info = probe(path, count_packets=True)
+    streams = [s for s in info.get("streams", []) if s.get("codec_type") == "video"]
+    if not streams:
+        raise FFmpegError(f"ffprobe {path}: no video stream")
+    s = streams[0]
+    fmt = info.get("format", {})
+    fps = Fraction(s.get("avg_frame_rate") or "0/1") if s.get("avg_frame_rate") not in (None, "0/0") \
+        else Fraction(s.get("r_frame_rate", "0/1"))
+    frames = s.get("nb_frames") or s.get("nb_read_packets") or 0
+    duration = s.get("duration") or fmt.get("duration") or 0
+    tags = {k.lower(): v for k, v in (fmt.get("tags") or {}).items()}
+    return VideoInfo(s["codec_name"], s.get("pix_fmt"), int(s["width"]), int(s["height"]), fps,
+                     float(duration), int(frames), tags)
+
+
+INSTALL_HINT = ("install it with: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg "
+                "(macOS)")
+
+
+def _quote(err: bytes) -> str:
+    lines = [ln.strip() for ln in err.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return " | ".join(lines[-6:]) if lines else "(no message on stderr)"
+
+
+def output_path(stream) -> Path:
+    """The file a built graph writes (its last argument)."""
+    return Path(stream.get_args()[-1])

@@ -1,0 +1,358 @@
+"""Rendering one registered scene with manim, in a subprocess, into an atomically written file.
+
+Everything that decides the bytes of a rendered video lives here (the manim command line, the
+quality table, the faststart remux), so ``render/videos.mk`` makes the videos depend on this file.
+
+- Every run gets its own ``--media_dir`` (``build/render/work/<scene>.<kind>``, wiped before and
+  after), so parallel renders share nothing.
+- manim writes to an absolute ``-o`` path inside that directory; the result is remuxed (or moved)
+  to a temporary name under ``build/render/tmp`` and renamed onto the target. A killed render
+  leaves nothing under ``media/``.
+- manim's output goes to ``build/render/logs/<scene>.log`` (the terminal with ``VERBOSE=1``); a
+  failure names the scene and quotes the end of its log.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from render import ffmpeg
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "render"
+
+
+class UsageError(Exception):
+    """Bad input (unknown scene, quality or theme): one line, exit status 2."""
+
+
+class RenderError(Exception):
+    """A scene failed to render (the message names it): exit status 1."""
+
+
+class MissingTool(Exception):
+    """A system dependency is missing (the message says how to install it): exit status 1."""
+
+
+class Quality(NamedTuple):
+    name: str
+    flag: str  # manim's -q letter
+    width: int
+    height: int
+    fps: int
+    extra: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.height}p{self.fps}"
+
+
+QUALITIES = {q.name: q for q in [
+    Quality("low", "l", 854, 480, 15),
+    Quality("medium", "m", 1280, 720, 30),
+    Quality("high", "h", 1920, 1080, 60),
+    Quality("production", "p", 2560, 1440, 60),
+    Quality("4k", "k", 3840, 2160, 60),
+]}
+# Not listed in errors or help: a tiny size for the end-to-end tests.
+HIDDEN_QUALITIES = {"test": Quality("test", "l", 256, 144, 5, ("-r", "256,144", "--frame_rate", "5"))}
+DEFAULT_QUALITY = "high"
+PREVIEW_QUALITY = "low"
+THEMES = ("light", "dark")
+
+INSTALL = {
+    "latex": ("LaTeX is missing (manim typesets every formula with latex and dvisvgm); install it "
+              "with: sudo apt-get install texlive-latex-base texlive-latex-extra "
+              "texlive-fonts-recommended dvisvgm (macOS: brew install --cask mactex-no-gui)"),
+    "ffmpeg": f"ffmpeg is missing; {ffmpeg.INSTALL_HINT}",
+    "cairo": ("Cairo is missing (manim draws with pycairo); install it with: sudo apt-get install "
+              "libcairo2-dev libpango1.0-dev pkg-config (macOS: brew install cairo pango "
+              "pkg-config), then run make setup"),
+}
+
+
+# --------------------------------------------------------------------------- lookups
+
+def registry() -> dict:
+    """``scenes.registry.SCENES``: name -> SceneEntry(name, module, cls, data, description)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("scenes.registry").SCENES
+
+
+def get_scene(name: str):
+    scenes = registry()
+    if name not in scenes:
+        raise UsageError(f"unknown scene {name!r}; valid: {', '.join(scenes)}")
+    return scenes[name]
+
+
+def get_quality(name: str) -> Quality:
+    q = QUALITIES.get(name) or HIDDEN_QUALITIES.get(name)
+    if q is None:
+        raise UsageError(f"unknown quality {name!r}; valid: {', '.join(QUALITIES)}")
+    return q
+
+
+def get_theme(name: str | None) -> str:
+    name = name or os.environ.get("GD_THEME") or "light"
+    if name not in THEMES:
+        raise UsageError(f"unknown theme {name!r}; valid: {', '.join(THEMES)}")
+    return name
+
+
+def scene_file(entry) -> Path:
+    return ROOT / "scenes" / (entry.module.replace(".", "/") + ".py")
+
+
+def data_dir(path: str | os.PathLike | None = None) -> Path:
+    if path is not None:
+        return Path(path).resolve()
+    return Path(os.environ.get("GD_DATA_DIR", ROOT / "build" / "data")).resolve()
+
+
+# --------------------------------------------------------------------------- system checks
+
+def check_tools(*, latex: bool = True) -> None:
+    """Raise MissingTool (with the install line) when ffmpeg, Cairo or LaTeX is absent."""
+    for tool in ("ffmpeg", "ffprobe"):
+        if shutil.which(tool) is None:
+            raise MissingTool(INSTALL["ffmpeg"])
+    try:
+        import cairo  # noqa: F401  (pycairo, which links libcairo)
+    except ImportError:
+        raise MissingTool(INSTALL["cairo"]) from None
+    if latex:
+        for tool in ("latex", "dvisvgm"):
+            if shutil.which(tool) is None:
+                raise MissingTool(INSTALL["latex"])
+
+
+# --------------------------------------------------------------------------- atomic outputs
+
+@contextmanager
+def atomic_output(dst: Path):
+    """Yield a temporary path outside ``media/``; on success rename it onto ``dst``.
+
+    The temporary file lives in ``build/render/tmp`` (same file system, so the rename is atomic);
+    if ``dst`` is on another file system it is copied next to ``dst`` first, then renamed.
+    """
+    dst = Path(dst)
+    tmpdir = WORK / "tmp"
+    tmpdir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{dst.name}.", suffix=".tmp", dir=tmpdir)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise RenderError(f"{dst}: nothing was written")
+        publish(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def publish(tmp: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(tmp, 0o644)
+    try:
+        os.replace(tmp, dst)
+    except OSError as exc:  # another file system: copy beside dst, then rename there
+        if exc.errno != 18:  # EXDEV
+            raise
+        fd, near = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(tmp, near)
+            os.chmod(near, 0o644)
+            os.replace(near, dst)
+        finally:
+            Path(near).unlink(missing_ok=True)
+
+
+def write_text_atomic(dst: Path, text: str) -> None:
+    with atomic_output(dst) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+@contextmanager
+def workdir(key: str):
+    """A fresh private directory for one render (removed afterwards, also after a failure)."""
+    path = WORK / "work" / key
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- manim
+
+def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False) -> list[str]:
+    """The manim 0.22 command line for one render (run with cwd = the project root)."""
+    cmd = [sys.executable, "-m", "manim", "render", "-q", quality.flag, *quality.extra]
+    if still:
+        cmd += ["-s", "--format", "png"]
+    else:
+        cmd += ["--format", "mp4"]
+    cmd += ["--disable_caching", "--progress_bar", "none", "--media_dir", str(media_dir),
+            "-o", str(out), str(scene_file(entry).relative_to(ROOT)), entry.cls]
+    return cmd
+
+
+def manim_env(theme: str, data: Path) -> dict:
+    env = dict(os.environ)
+    env["GD_THEME"] = theme
+    env["GD_DATA_DIR"] = str(data)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def _die_with_parent():  # Linux: manim goes when its render process goes
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
+              still: bool = False, verbose: bool = False) -> float:
+    """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene."""
+    path = scene_file(entry)
+    if not path.exists():
+        raise RenderError(f"scene {entry.name}: {path.relative_to(ROOT)} does not exist "
+                          f"(registered in scenes/registry.py)")
+    missing = [s for s in entry.data if not (data / f"{s}.npz").exists()]
+    if missing:
+        raise RenderError(f"scene {entry.name}: missing data {', '.join(f'{s}.npz' for s in missing)} "
+                          f"in {data}; run make data")
+    logdir = WORK / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    log = logdir / f"{entry.name}{'.still' if still else ''}.log"
+    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still)
+    t0 = time.perf_counter()
+    with open(log, "wb") as logf:
+        logf.write((" ".join(cmd) + "\n").encode())
+        logf.flush()
+        sink = None if verbose else logf
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data), stdin=subprocess.DEVNULL,
+                                stdout=sink, stderr=subprocess.STDOUT if sink else None,
+                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        try:
+            rc = proc.wait()
+        except BaseException:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            raise
+    seconds = time.perf_counter() - t0
+    if rc != 0 or not out.exists():
+        raise RenderError(_failure_message(entry, rc, log, verbose))
+    return seconds
+
+
+def _failure_message(entry, rc: int, log: Path, verbose: bool) -> str:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    if rc == 0:
+        head = f"scene {entry.name}: manim wrote no video (does construct() play an animation?)"
+    else:
+        head = f"scene {entry.name} failed (manim exit {rc})"
+    low = text.lower()
+    if ("latex" in low or "dvisvgm" in low) and ("not found" in low or "no such file" in low):
+        head += f"; {INSTALL['latex']}"
+    if verbose:
+        return head
+    tail = "\n".join("    " + ln for ln in lines[-12:])
+    return f"{head}; log: {_rel(log)}\n{tail}" if tail else f"{head}; log: {_rel(log)}"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- provenance
+
+def git_state() -> dict:
+    """The project's commit and whether the render inputs differ from it."""
+    def git(*args):
+        try:
+            res = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                                 timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return {"commit": None, "dirty": None}
+    status = git("status", "--porcelain", "--", "core", "scenes", "render", "assets")
+    return {"commit": commit, "dirty": bool(status)}
+
+
+def provenance(entry, quality: Quality, theme: str) -> dict:
+    return {"scene": entry.name, "quality": quality.name, "theme": theme,
+            "resolution": [quality.width, quality.height], "fps": quality.fps, **git_state()}
+
+
+# --------------------------------------------------------------------------- the renders
+
+class Rendered(NamedTuple):
+    path: Path
+    seconds: float  # manim's wall time
+    frames: int
+    duration: float
+
+
+def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
+                 data: str | os.PathLike | None = None, verbose: bool = False,
+                 key: str = "video") -> Rendered:
+    """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically."""
+    entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
+    data = data_dir(data)
+    check_tools()
+    with workdir(f"{name}.{key}") as work:
+        raw = work / "raw.mp4"
+        seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose)
+        info = ffmpeg.video_info(raw)
+        reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p")
+        comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
+        with atomic_output(out) as tmp:
+            ffmpeg.run(ffmpeg.faststart_mp4(raw, tmp, reencode=reencode, comment=comment),
+                       what=f"scene {name}: faststart remux")
+    return Rendered(Path(out), seconds, info.frames, info.duration)
+
+
+def render_still(name: str, quality: str, theme: str | None = None, *, out: Path,
+                 data: str | os.PathLike | None = None, verbose: bool = False) -> Rendered:
+    """The scene's last frame as a PNG (``manim -s``), atomically."""
+    entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
+    data = data_dir(data)
+    check_tools()
+    with workdir(f"{name}.still") as work:
+        png = work / "still.png"
+        seconds = run_manim(entry, q, theme, data, out=png, media_dir=work / "media", still=True,
+                            verbose=verbose)
+        with atomic_output(out) as tmp:
+            shutil.copyfile(png, tmp)
+    return Rendered(Path(out), seconds, 1, 0.0)

@@ -1,0 +1,227 @@
+"""``media/manifest.json`` (what every output is, and what it shows) and ``media/index.html``
+(a gallery page for review in a browser, no network), both written atomically.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import html
+import json
+import struct
+from pathlib import Path
+
+from core.datafile import load
+from render import ffmpeg
+from render.pipeline import ROOT, git_state, registry, write_text_atomic
+
+SCHEMA = 1
+VIDEO_KINDS = (("videos", ".mp4", "video/mp4"), ("videos", ".webm", "video/webm"),
+               ("videos", ".gif", "image/gif"), ("posters", ".png", "image/png"))
+FIGURE_SUFFIXES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    head = Path(path).read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def scenario_meta(names, data: Path) -> dict:
+    """``{scenario: meta}`` from the data files' ``meta`` (lr, seed, steps, optimizer, ...)."""
+    out = {}
+    for name in names:
+        path = Path(data) / f"{name}.npz"
+        out[name] = load(path).meta if path.exists() else None
+    return out
+
+
+def _video_entry(path: Path, media: Path, kind: str) -> dict:
+    info = ffmpeg.video_info(path)
+    entry = {"path": path.relative_to(media).as_posix(), "type": kind,
+             "bytes": path.stat().st_size, "sha256": sha256(path),
+             "codec": info.codec, "pix_fmt": info.pix_fmt, "width": info.width,
+             "height": info.height}
+    if kind == "image/png":
+        entry.update(frames=1, duration=None, fps=None)
+    else:
+        entry.update(frames=info.frames, duration=round(info.duration, 6),
+                     fps=round(float(info.fps), 6))
+    return entry
+
+
+def figure_specs(path: Path = ROOT / "render" / "figures.py") -> dict:
+    """``{name: {title, data, description}}`` read from render/figures.py's ``FigureSpec(...)``
+    entries without importing matplotlib; empty when the file is absent or unreadable."""
+    try:
+        tree = ast.parse(Path(path).read_text())
+    except (OSError, SyntaxError):
+        return {}
+    out = {}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "FigureSpec"
+                and len(node.args) >= 2):
+            try:
+                vals = [ast.literal_eval(a) for a in node.args[:4]]
+            except ValueError:
+                continue
+            vals += [None] * (4 - len(vals))
+            name, title, data, desc = vals
+            out[name] = {"title": title, "data": list(data or ()), "description": desc}
+    return out
+
+
+def build_manifest(media: Path, data: Path) -> dict:
+    """Describe every output under ``media``: the registered scenes' videos, exports and posters,
+    and the figures in ``media/figures``."""
+    media = Path(media)
+    scenes = registry()
+    outputs, scene_list = [], []
+    for name, entry in scenes.items():
+        mp4 = media / "videos" / f"{name}.mp4"
+        if not mp4.exists():
+            continue
+        tags = ffmpeg.video_info(mp4).tags
+        try:
+            prov = json.loads(tags.get("comment", "{}"))
+        except json.JSONDecodeError:
+            prov = {}
+        metas = scenario_meta(entry.data, data)
+        paths = []
+        for folder, suffix, kind in VIDEO_KINDS:
+            path = media / folder / f"{name}{suffix}"
+            if not path.exists():
+                continue
+            item = _video_entry(path, media, kind)
+            item = {"path": item.pop("path"), "scene": name, "quality": prov.get("quality"),
+                    "theme": prov.get("theme"), **item, "scenarios": metas,
+                    "commit": prov.get("commit"), "dirty": prov.get("dirty")}
+            outputs.append(item)
+            paths.append(item["path"])
+        scene_list.append({"name": name, "description": entry.description, "module": entry.module,
+                           "class": entry.cls, "data": list(entry.data), "outputs": paths})
+    specs = figure_specs()
+    figures = []
+    fig_dir = media / "figures"
+    for path in sorted(fig_dir.glob("*")) if fig_dir.is_dir() else []:
+        if path.suffix not in FIGURE_SUFFIXES or path.name.startswith("."):
+            continue
+        spec = specs.get(path.stem, {})
+        size = png_size(path) if path.suffix == ".png" else None
+        item = {"path": path.relative_to(media).as_posix(), "figure": path.stem,
+                "type": FIGURE_SUFFIXES[path.suffix], "bytes": path.stat().st_size,
+                "sha256": sha256(path), "width": size[0] if size else None,
+                "height": size[1] if size else None, "title": spec.get("title"),
+                "scenarios": scenario_meta(spec.get("data", ()), data)}
+        outputs.append(item)
+        figures.append(item["path"])
+    state = git_state()
+    return {"schema": SCHEMA, "commit": state["commit"], "dirty": state["dirty"],
+            "scenes": scene_list,
+            "figures": [{"name": Path(p).stem, "path": p, **{k: v for k, v in specs.get(Path(p).stem, {}).items() if k != "data"}}
+                        for p in figures],
+            "outputs": outputs}
+
+
+def write_manifest(out: Path, media: Path, data: Path) -> dict:
+    manifest = build_manifest(media, data)
+    write_text_atomic(out, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return manifest
+
+
+# --------------------------------------------------------------------------- gallery
+
+def _theme_colors() -> dict:
+    from scenes.components import theme
+    t = theme.load()
+    return {k: t[k] for k in ("background", "foreground", "muted", "grid", "accent")}
+
+
+def _fmt_bytes(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
+
+
+def _params_line(metas: dict) -> str:
+    parts = []
+    for name, meta in (metas or {}).items():
+        if not meta:
+            continue
+        p = meta.get("params", {})
+        bits = [f"lr {p['lr']:g}" if "lr" in p else None,
+                f"{meta['steps']} steps" if "steps" in meta else None,
+                f"seed {meta['seed']}" if "seed" in meta else None]
+        parts.append(f"{name}: " + ", ".join(b for b in bits if b))
+    return " · ".join(parts)
+
+
+def render_gallery(manifest: dict) -> str:
+    """The gallery page: every video (WebM and MP4 sources, poster, GIF link) and every figure."""
+    e = html.escape
+    c = _theme_colors()
+    by_path = {o["path"]: o for o in manifest["outputs"]}
+    cards = []
+    for scene in manifest["scenes"]:
+        name = scene["name"]
+        outs = {Path(p).suffix: by_path[p] for p in scene["outputs"]}
+        mp4 = outs.get(".mp4")
+        if mp4 is None:
+            continue
+        sources = "".join(f'<source src="{e(outs[s]["path"])}" type="{t}">'
+                          for s, t in ((".webm", "video/webm"), (".mp4", "video/mp4")) if s in outs)
+        poster = f' poster="{e(outs[".png"]["path"])}"' if ".png" in outs else ""
+        links = " · ".join(f'<a href="{e(o["path"])}">{s[1:].upper()}</a> {_fmt_bytes(o["bytes"])}'
+                           for s, o in outs.items())
+        facts = (f'{mp4["duration"]:.1f} s · {mp4["frames"]} frames · {mp4["width"]}×{mp4["height"]}'
+                 f' @ {mp4["fps"]:g} fps · {e(str(mp4.get("quality")))}')
+        params = _params_line(mp4.get("scenarios"))
+        cards.append(
+            f'<article id="{e(name)}"><h2><a href="#{e(name)}">{e(name)}</a></h2>'
+            f'<p class="desc">{e(scene["description"])}</p>'
+            f'<video controls loop muted playsinline preload="metadata" width="{mp4["width"]}" '
+            f'height="{mp4["height"]}"{poster}>{sources}</video>'
+            f'<p class="meta">{facts}<br>{links}'
+            + (f'<br>{e(params)}' if params else "") + "</p></article>")
+    figs = []
+    for fig in manifest.get("figures", []):
+        title = fig.get("title") or fig["name"]
+        item = by_path[fig["path"]]
+        figs.append(f'<figure><a href="{e(fig["path"])}"><img src="{e(fig["path"])}" alt="{e(title)}" '
+                    f'loading="lazy"></a><figcaption><b>{e(title)}</b> <span class="meta">'
+                    f'{e(fig["path"])} · {_fmt_bytes(item["bytes"])}</span>'
+                    + (f'<br>{e(fig["description"])}' if fig.get("description") else "")
+                    + "</figcaption></figure>")
+    commit = manifest.get("commit")
+    head = (f'commit {e(commit[:12])}{" (with uncommitted changes)" if manifest.get("dirty") else ""}'
+            if commit else "not a git checkout")
+    style = (f"body{{background:{c['background']};color:{c['foreground']};font:15px/1.45 "
+             "system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:2rem auto;max-width:1100px;"
+             "padding:0 1rem}"
+             f"a{{color:{c['accent']}}}h1{{margin-bottom:.2rem}}"
+             f".meta{{color:{c['muted']};font-size:13px}}"
+             f"article,figure{{border-top:1px solid {c['grid']};margin:0;padding:1.2rem 0}}"
+             "article h2{margin:.2rem 0;font-size:1.2rem}.desc{margin:.2rem 0 .6rem}"
+             "video,img{max-width:100%;height:auto;display:block}"
+             ".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1rem}")
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+            f"<title>Gradient descent: media</title><style>{style}</style></head><body>\n"
+            f"<h1>Gradient descent: media</h1><p class=\"meta\">{len(cards)} videos · "
+            f"{len(figs)} figures · {head} · details in <a href=\"manifest.json\">manifest.json</a></p>\n"
+            "<section>\n" + "\n".join(cards) + "\n</section>\n"
+            + ("<h1>Figures</h1><section class=\"figs\">\n" + "\n".join(figs) + "\n</section>\n"
+               if figs else "")
+            + "</body></html>\n")
+
+
+def write_gallery(out: Path, manifest_path: Path) -> None:
+    manifest = json.loads(Path(manifest_path).read_text())
+    write_text_atomic(out, render_gallery(manifest))

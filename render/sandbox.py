@@ -1,0 +1,77 @@
+"""A throw-away copy of the project for end-to-end tests and benchmarks of ``make videos``.
+
+The copy holds the sources (Makefile, core/, scenes/, render/, assets/), the current scenario data
+and its own git repository, so builds there never touch the real ``media/`` or ``build/``. It uses
+the project's virtualenv through ``PY=...`` and a stamp of its own (``STAMP=...``), so make never
+runs the set-up (pip) from a copy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from render.pipeline import ROOT
+
+SOURCES = ("Makefile", "pyproject.toml", "core", "scenes", "render", "assets")
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*.swp")
+
+
+def create(dst: Path, *, scenes: dict | None = None, scene_files=(), figures: bool = True,
+           git: bool = True) -> Path:
+    """Copy the project into ``dst``.
+
+    ``scenes``: if given, ``{name: (module, cls, data, description)}`` replaces the registry's
+    SCENES (the real SceneEntry class is kept); ``scene_files``: extra files copied into
+    ``scenes/``; ``figures=False`` leaves render/figures.mk out (videos only).
+    """
+    dst = Path(dst)
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in SOURCES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dst / name, ignore=IGNORE, dirs_exist_ok=True)
+        elif src.exists():
+            shutil.copy2(src, dst / name)
+    if not figures:
+        (dst / "render" / "figures.mk").unlink(missing_ok=True)
+    for f in scene_files:
+        shutil.copy2(f, dst / "scenes" / Path(f).name)
+    if scenes is not None:
+        entries = ",\n    ".join(f"SceneEntry({n!r}, {m!r}, {c!r}, {tuple(d)!r}, {desc!r})"
+                                 for n, (m, c, d, desc) in scenes.items())
+        reg = dst / "scenes" / "registry.py"
+        reg.write_text(reg.read_text() + "\n\n# Replaced for this sandbox.\nSCENES = {e.name: e for e in [\n    "
+                       + entries + ",\n]}\n")
+    # Scenario data: the current files, with their stamps newer than the copied core sources.
+    data_src, data_dst = ROOT / "build" / "data", dst / "build" / "data"
+    data_dst.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for npz in sorted(data_src.glob("*.npz")):
+        shutil.copy2(npz, data_dst / npz.name)
+        stamp = data_dst / f".{npz.stem}.stamp"
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    (dst / ".sandbox-installed").touch()
+    if git:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "sandbox", "GIT_AUTHOR_EMAIL": "sandbox@localhost",
+               "GIT_COMMITTER_NAME": "sandbox", "GIT_COMMITTER_EMAIL": "sandbox@localhost"}
+        (dst / ".gitignore").write_text("/build/\n/media/\n__pycache__/\n.sandbox-installed\n")
+        for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "sandbox"]):
+            subprocess.run(["git", "-C", str(dst), *cmd], check=True, env=env, capture_output=True)
+    return dst
+
+
+def make_args(dst: Path) -> list[str]:
+    """The variables to pass to make in the copy: the real virtualenv, the copy's own stamp."""
+    return [f"PY={Path(sys.executable)}", f"STAMP={Path(dst) / '.sandbox-installed'}"]
+
+
+def make(dst: Path, *targets: str, jobs: int = 1, env=None, timeout=None, **kw):
+    """Run make in the copy; returns the CompletedProcess (text output captured)."""
+    cmd = ["make", "--no-print-directory", "-C", str(dst), f"-j{jobs}", *make_args(dst), *targets]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, **kw)

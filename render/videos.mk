@@ -1,0 +1,116 @@
+# Videos: every registered scene rendered by manim, exported for the web, described and shown.
+#
+#   media/videos/<scene>.mp4   H.264 yuv420p +faststart     <- scene file, components, theme,
+#   media/videos/<scene>.webm  VP9                              its data files, QUALITY/THEME
+#   media/videos/<scene>.gif   <= 480 px, <= 5 MB           <- the mp4
+#   media/posters/<scene>.png  a representative frame       <- the mp4
+#   media/manifest.json, media/index.html                   <- all of the above and the figures
+#
+# Per-scene rules are generated from scenes/registry.py into build/scenes.mk (python -m render
+# makefile). QUALITY and THEME are recorded in small option files rewritten only when their
+# value changes, so switching quality re-renders and a repeated build does nothing.
+
+MEDIA     ?= media
+RBUILD    ?= build/render
+SCENES_MK := build/scenes.mk
+THEME     ?= light
+RENDER    := $(PY) -m render
+
+VIDEO_QUALITIES := low medium high production 4k
+VIDEO_QUALITY   := $(or $(QUALITY),high)
+PREVIEW_QUALITY := $(or $(QUALITY),low)
+STILL_QUALITY   := $(or $(QUALITY),high)
+VERBOSE_FLAG     = $(if $(filter-out 0,$(VERBOSE)),--verbose)
+
+ifneq ($(QUALITY),)
+ifeq ($(filter $(VIDEO_QUALITIES) test,$(QUALITY)),)
+$(error unknown QUALITY '$(QUALITY)'; valid: $(VIDEO_QUALITIES))
+endif
+endif
+ifeq ($(filter light dark,$(THEME)),)
+$(error unknown THEME '$(THEME)'; valid: light dark)
+endif
+
+# `make scene|still SCENE=x`: check the name against the registry before anything runs.
+ifneq ($(filter scene still,$(MAKECMDGOALS)),)
+ifeq ($(strip $(SCENE)),)
+$(error SCENE is missing: make $(firstword $(filter scene still,$(MAKECMDGOALS))) SCENE=<name>; valid: $(shell $(RENDER) list 2>/dev/null | cut -d' ' -f1 | paste -sd' '))
+endif
+ifneq ($(wildcard $(PY)),)
+SCENE_CHECK := $(shell $(RENDER) check-scene '$(SCENE)')
+ifneq ($(SCENE_CHECK),)
+$(error $(SCENE_CHECK))
+endif
+endif
+endif
+
+# What every video depends on besides its own scene file and data files.
+SCENE_COMMON := $(wildcard scenes/components/*.py) assets/theme.json $(wildcard assets/*.tex) \
+                $(wildcard manim.cfg) render/pipeline.py render/ffmpeg.py
+EXPORT_SRC   := render/exports.py render/ffmpeg.py render/pipeline.py
+VIDEO_OPTS   := $(RBUILD)/options/videos
+PREVIEW_OPTS := $(RBUILD)/options/preview
+STILL_OPTS   := $(RBUILD)/options/still
+
+# The per-scene rules (and SCENE_NAMES), only when a goal needs them: `make help` or `make test`
+# on a fresh checkout must not set anything up.
+RENDER_GOALS := videos scene still $(MEDIA)/% $(RBUILD)/% $(SCENES_MK)
+ifneq ($(filter $(RENDER_GOALS),$(MAKECMDGOALS)),)
+-include $(SCENES_MK)
+endif
+
+$(SCENES_MK): scenes/registry.py render/cli.py scenes | $(STAMP)
+	@mkdir -p $(@D)
+	@$(RENDER) makefile --out $@
+
+# Recipes used by the generated rules: $(1) scene name, $(2) i/n.
+render_video   = $(RENDER) video $(1) --index $(2) --quality $(VIDEO_QUALITY) --theme $(THEME) \
+                 --data-dir $(DATA) --out $@ $(VERBOSE_FLAG)
+render_preview = $(RENDER) scene $(1) --quality $(PREVIEW_QUALITY) --theme $(THEME) \
+                 --data-dir $(DATA) --out $@ $(VERBOSE_FLAG)
+render_still   = $(RENDER) still $(1) --quality $(STILL_QUALITY) --theme $(THEME) \
+                 --data-dir $(DATA) --out $@ $(VERBOSE_FLAG)
+
+# Option files: rewritten only when the value changes (make re-reads their time afterwards).
+$(VIDEO_OPTS): render-options-force
+	@mkdir -p $(@D); echo 'quality=$(VIDEO_QUALITY) theme=$(THEME)' | cmp -s - $@ || \
+	  echo 'quality=$(VIDEO_QUALITY) theme=$(THEME)' > $@
+$(PREVIEW_OPTS): render-options-force
+	@mkdir -p $(@D); echo 'quality=$(PREVIEW_QUALITY) theme=$(THEME)' | cmp -s - $@ || \
+	  echo 'quality=$(PREVIEW_QUALITY) theme=$(THEME)' > $@
+$(STILL_OPTS): render-options-force
+	@mkdir -p $(@D); echo 'quality=$(STILL_QUALITY) theme=$(THEME)' | cmp -s - $@ || \
+	  echo 'quality=$(STILL_QUALITY) theme=$(THEME)' > $@
+
+# Exports, from the finished mp4.
+$(MEDIA)/videos/%.webm: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
+	@$(RENDER) webm $< --out $@
+$(MEDIA)/videos/%.gif: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
+	@$(RENDER) gif $< --out $@
+$(MEDIA)/posters/%.png: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
+	@$(RENDER) poster $< --out $@
+
+VIDEO_FILES   = $(SCENE_NAMES:%=$(MEDIA)/videos/%.mp4)
+EXPORT_FILES  = $(SCENE_NAMES:%=$(MEDIA)/videos/%.webm) $(SCENE_NAMES:%=$(MEDIA)/videos/%.gif) \
+                $(SCENE_NAMES:%=$(MEDIA)/posters/%.png)
+# The figures (render/figures.mk) when that file defines them.
+VIDEOS_FIGURES = $(FIGURE_FILES)
+
+$(MEDIA)/manifest.json: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(DATA_FILES) \
+                        scenes/registry.py render/publish.py
+	@$(RENDER) manifest --media $(MEDIA) --data-dir $(DATA) --out $@
+$(MEDIA)/index.html: $(MEDIA)/manifest.json render/publish.py assets/theme.json
+	@$(RENDER) gallery --media $(MEDIA) --theme $(THEME) --out $@
+
+videos: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(MEDIA)/manifest.json $(MEDIA)/index.html ## every video (mp4, webm, gif, poster), figure, manifest and gallery [QUALITY=high THEME=light] [-j2]
+
+scene: $(MEDIA)/preview/$(SCENE).mp4 ## one scene while authoring: SCENE=<name> [QUALITY=low] -> media/preview/<name>.mp4
+	@echo "$(MEDIA)/preview/$(SCENE).mp4 is ready ($(PREVIEW_QUALITY))"
+
+still: $(MEDIA)/stills/$(SCENE).png ## a scene's last frame: SCENE=<name> [QUALITY=high] -> media/stills/<name>.png
+	@echo "$(MEDIA)/stills/$(SCENE).png is ready ($(STILL_QUALITY))"
+
+list: | $(STAMP) ## the scenes, one line each
+	@$(RENDER) list
+
+.PHONY: videos scene still list render-options-force

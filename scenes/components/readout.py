@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DecimalNumber, MathTex, RIGHT, VGroup, ValueTracker
+from manim import DecimalNumber, MathTex, RIGHT, UP, VGroup, ValueTracker
 
 
 def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int = 3,
@@ -15,7 +15,14 @@ def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int =
     num = DecimalNumber(values[0], num_decimal_places=decimals, font_size=font_size,
                         color=pal.foreground)
     group = VGroup(lab, num).arrange(RIGHT, buff=0.15)
-    sci = MathTex("0", font_size=font_size, color=pal.foreground)
+    # where a digit typeset right after the label would sit: numbers share the label's baseline
+    # (centring them on a label with a subscript, like x_i, would drop them below it)
+    ref = MathTex(label, "0", font_size=font_size)
+    baseline = ref[1].get_bottom()[1] - ref[0].get_center()[1]
+
+    def place(m):
+        m.next_to(lab, RIGHT, buff=0.15)
+        m.shift(UP * (lab.get_center()[1] + baseline - m.get_bottom()[1]))
 
     def current():
         k = int(round(np.clip(tracker.get_value(), 0, len(values) - 1)))
@@ -27,14 +34,15 @@ def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int =
             exp = int(np.floor(np.log10(abs(v))))
             mant = v / 10 ** exp
             new = MathTex(rf"{mant:.2f}\times 10^{{{exp}}}", font_size=font_size, color=pal.foreground)
-            new.next_to(lab, RIGHT, buff=0.15)
+            place(new)
             g.submobjects[1] = new
         else:
             if not isinstance(g.submobjects[1], DecimalNumber):
                 g.submobjects[1] = num
             num.set_value(v)
-            num.next_to(lab, RIGHT, buff=0.15)
+            place(num)
 
     group.add_updater(update)
+    update(group)
     group.current_value = current
     return group

@@ -196,20 +196,20 @@ def example_result(ctx: Ctx) -> Figure:
     return fig
 
 
-def _regression_panel(fig, ax, pal, d, title):
+def _regression_panel(fig, ax, pal, d, title, key):
     gw, gb, gf = d["grid_x"], d["grid_y"], d["grid_f"]
     levels = np.geomspace(float(gf.min()), float(gf.max()), 18)
     cmap = figstyle.landscape_cmap(pal)
     cs = ax.contourf(gw, gb, gf, levels=levels, cmap=cmap, norm=LogNorm(levels[0], levels[-1]))
-    cs.set_gid("landscape")
+    cs.set_gid(f"landscape-{key}")
     ax.contour(gw, gb, gf, levels=levels[1:-1], colors=[pal.grid], linewidths=0.45, alpha=0.7)
     pts = d["positions"][:, 0, :]
     ax.plot(pts[:, 0], pts[:, 1], color=pal.point, lw=figstyle.stroke(pal, "path") * 0.4, marker="o",
-            ms=2.0, gid="path-0", zorder=6)
-    _mark_start_end(ax, pts, pal.point, pal, gid="path-0")
+            ms=2.0, gid=f"path-{key}", zorder=6)
+    _mark_start_end(ax, pts, pal.point, pal, gid=f"path-{key}")
     gm = d["global_minima"]
     ax.plot(gm[:, 0], gm[:, 1], ls="none", marker="*", ms=17, color=pal.minimum_global,
-            mec=pal.background, mew=0.8, zorder=5, gid="global-minimum")
+            mec=pal.background, mew=0.8, zorder=5, gid=f"global-minimum-{key}")
     cb = fig.colorbar(cs, ax=ax, shrink=0.92, pad=0.02)
     cb.set_label(r"loss $L(w, b)$  (log scale)")
     cb.set_ticks(mpl.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
@@ -234,10 +234,11 @@ def regression_loss_landscape(ctx: Ctx) -> Figure:
     axes = fig.subplots(1, 2)
     ds = par.meta["params"]["dataset"]
     lw, lb = _true_line(lin)
-    _regression_panel(fig, axes[0], pal, lin, rf"Linear data  $y = {_fmt(lw)}x + {_fmt(lb)}$ + noise")
+    _regression_panel(fig, axes[0], pal, lin, rf"Linear data  $y = {_fmt(lw)}x + {_fmt(lb)}$ + noise",
+                      "linear")
     _regression_panel(fig, axes[1], pal, par,
                       rf"Parabolic data  $y = {'' if ds['a'] == 1 else _fmt(ds['a'])}x^2"
-                      rf"{'' if ds['c'] == 0 else ' + ' + _fmt(ds['c'])}$ + noise")
+                      rf"{'' if ds['c'] == 0 else ' + ' + _fmt(ds['c'])}$ + noise", "parabolic")
     axes[1].legend(handles=_legend_handles(pal, [
         ("line", pal.point, "descent path"), ("start", pal.point, "start"), ("end", pal.point, "end"),
         ("marker", pal.minimum_global, "minimum", "*")]), loc="lower right")

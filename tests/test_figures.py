@@ -1,0 +1,355 @@
+"""The post's stills: each builds, shows exactly its scenario's data, and renders reproducibly.
+
+The scenario files are computed afresh into a temporary data directory (``GD_DATA_DIR``), so the
+tests do not depend on the state of build/. Plotted data is read back from the artists (found by
+their ``gid``) and compared with the arrays in the data files, and where the post fixes a value
+(w = 2, b = 1; minima of the double well at ±2 and 0; f(x) = x²) with that closed form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+
+from core import datafile, scenarios
+from render import figstyle, figures
+from render.figures import FIGURES
+
+import matplotlib.image as mpimg  # noqa: E402  (after render.figstyle chose the Agg backend)
+from matplotlib.colors import to_hex, to_rgb  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+NEEDED = sorted({s for spec in FIGURES.values() for s in spec.data})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def data_dir(tmp_path_factory):
+    """Every scenario the figures read, computed into a fresh directory that GD_DATA_DIR names."""
+    path = tmp_path_factory.mktemp("data")
+    for name in NEEDED:
+        arrays, meta = scenarios.compute(name)
+        datafile.save(path / f"{name}.npz", arrays, meta)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GD_DATA_DIR", str(path))
+        yield path
+
+
+def load(name):
+    return datafile.load_scenario(name)
+
+
+def art(fig, gid):
+    found = fig.findobj(lambda a: a.get_gid() == gid)
+    assert len(found) == 1, f"expected one artist with gid {gid!r}, found {len(found)}"
+    return found[0]
+
+
+def texts(fig):
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def assert_xy(line, x, y, what):
+    xy = line.get_xydata()
+    np.testing.assert_allclose(xy[:, 0], x, err_msg=f"{what}: x")
+    np.testing.assert_allclose(xy[:, 1], y, err_msg=f"{what}: y")
+
+
+def color(artist) -> str:
+    return to_hex(artist.get_color())
+
+
+# --------------------------------------------------------------------- per-figure data checks
+def check_true_line(fig, pal):
+    d = load("linear-regression")
+    x, y = d["x"], d["y"]
+    np.testing.assert_allclose(art(fig, "samples").get_offsets(), np.column_stack([x, y]))
+    assert_xy(art(fig, "true-line"), x, 2 * x + 1, "true line y = 2x + 1 (the post's w, b)")
+    assert x.size == 100, "the post draws 100 samples"
+
+
+def check_example_result(fig, pal):
+    d = load("linear-regression")
+    x, y = d["x"], d["y"]
+    w, b = d["positions"][-1, 0]
+    np.testing.assert_allclose(art(fig, "samples").get_offsets(), np.column_stack([x, y]))
+    true = art(fig, "true-line")
+    assert_xy(true, x, 2 * x + 1, "true line")
+    assert true.get_linestyle() not in ("-", "solid"), "the post draws the true line dashed"
+    pred = art(fig, "prediction")
+    assert_xy(pred, x, w * x + b, "predicted line from the final (w, b)")
+    assert color(pred) == pal.prediction.lower()
+    assert abs(w - 2) < 0.1 and abs(b - 1) < 0.1, f"training should recover w≈2, b≈1, got {w}, {b}"
+
+
+def check_gradient_field(fig, pal):
+    d = load("gradient-field")
+    q = art(fig, "field")
+    X, Y = np.meshgrid(d["field_x"], d["field_y"])
+    np.testing.assert_allclose(q.get_offsets(), np.column_stack([X.ravel(), Y.ravel()]))
+    np.testing.assert_allclose(np.ravel(q.U), d["field_grad"][..., 0].ravel())
+    np.testing.assert_allclose(np.ravel(q.V), d["field_grad"][..., 1].ravel())
+    pos = d["positions"]
+    for i in range(pos.shape[1]):
+        assert_xy(art(fig, f"path-{i}"), pos[:, i, 0], pos[:, i, 1], f"path {i}")
+
+
+def check_hill(fig, pal):
+    d = load("hill")
+    pos, losses = d["positions"], d["losses"]
+    for i in range(pos.shape[1]):
+        xs, ys, zs = art(fig, f"path3d-{i}").get_data_3d()
+        np.testing.assert_allclose(xs, pos[:, i, 0], err_msg=f"3-D path {i}: x")
+        np.testing.assert_allclose(ys, pos[:, i, 1], err_msg=f"3-D path {i}: y")
+        np.testing.assert_allclose(zs, losses[:, i], atol=0.03, err_msg=f"3-D path {i}: height = loss")
+        assert_xy(art(fig, f"path-{i}"), pos[:, i, 0], pos[:, i, 1], f"top-down path {i}")
+    assert art(fig, "surface") is not None
+
+
+def check_regression_landscape(fig, pal):
+    for key in ("linear", "parabolic"):
+        d = load(f"{key}-regression")
+        pts = d["positions"][:, 0]
+        assert_xy(art(fig, f"path-{key}"), pts[:, 0], pts[:, 1], f"{key} trajectory")
+        gm = art(fig, f"global-minimum-{key}")
+        assert_xy(gm, d["global_minima"][:, 0], d["global_minima"][:, 1], f"{key} minimum")
+        levels = art(fig, f"landscape-{key}").levels
+        assert np.isclose(levels[0], d["grid_f"].min()) and np.isclose(levels[-1], d["grid_f"].max())
+
+
+def check_comparison(fig, pal):
+    minima = {}
+    for key in ("linear", "parabolic"):
+        d = load(f"{key}-regression")
+        vw, vl = d["valley_w"], d["valley_loss"]
+        assert_xy(art(fig, f"valley-{key}"), vw, vl, f"{key} valley slice")
+        i = int(np.argmin(vl))
+        assert_xy(art(fig, f"valley-{key}-min"), [vw[i]], [vl[i]], f"{key} valley minimum")
+        minima[key] = vl[i]
+    # The post's point: both descents reach their minimum, but the parabolic one is far higher.
+    assert minima["parabolic"] > 5 * minima["linear"], minima
+
+
+LR_SCALE = {"lr-small": "linear", "lr-good": "log", "lr-large": "log", "lr-unstable": "log"}
+
+
+def _check_lr(scenario):
+    def check(fig, pal):
+        d = load(scenario)
+        pos, losses = d["positions"][:, 0], d["losses"][:, 0]
+        k = int(d["diverged_step"][0])
+        last = k - 1 if k >= 0 else losses.size - 1  # frozen after divergence
+        assert_xy(art(fig, "path-0"), pos[:last + 1, 0], pos[:last + 1, 1], "path")
+        curve = art(fig, "loss-curve")
+        assert_xy(curve, np.arange(last + 1), losses[:last + 1], "loss curve")
+        assert curve.axes.get_yscale() == LR_SCALE[scenario], f"{scenario}: loss axis scale"
+        ax = art(fig, "path-0").axes
+        (x0, x1), (y0, y1) = d["domain"]
+        assert ax.get_xlim() == pytest.approx((x0, x1)) and ax.get_ylim() == pytest.approx((y0, y1))
+        if scenario == "lr-unstable":
+            assert k > 0, "the unusable rate must diverge"
+            assert f"diverged at step {k}" in "\n".join(texts(fig))
+            assert 1e19 <= losses[last] <= 1e20, losses[last]  # the post's ~1e18 loss scale
+            assert curve.axes.get_ylim()[1] >= losses[last]
+            outside = (np.abs(pos[:last + 1]) > 3).any(axis=1)
+            assert outside.any(), "the clipped view must show the path leaving it"
+        else:
+            assert k == -1
+    return check
+
+
+def check_multiple_minima(fig, pal):
+    d = load("multiple-minima-1d")
+    pos, losses = d["positions"][:, :, 0], d["losses"]
+    for i in range(pos.shape[1]):
+        line = art(fig, f"path-{i}")
+        assert_xy(line, pos[:, i], losses[:, i], f"path {i}")
+        # f'(x) = x(x²−1)(x²−4): maxima at ±1 split the basins; |x| > 1 ends in a global minimum ±2.
+        expected = pal.minimum_global if abs(pos[-1, i]) > 1 else pal.minimum_local
+        assert color(line) == expected.lower(), f"path {i} ends at {pos[-1, i]:.3f}"
+    g = art(fig, "global-minima").get_xydata()
+    np.testing.assert_allclose(sorted(g[:, 0]), [-2, 2])
+    np.testing.assert_allclose(g[:, 1], 0, atol=0.02)
+    loc = art(fig, "local-minima").get_xydata()
+    np.testing.assert_allclose(loc, [[0, 4 / 3]], atol=0.02)
+    ends = np.abs(pos[-1])
+    assert (ends > 1).any() and (ends < 1).any(), "the starts should reach both kinds of minimum"
+
+
+def check_convex(fig, pal):
+    d = load("convex-1d")
+    x, f = d["positions"][:, 0, 0], d["losses"][:, 0]
+    assert_xy(art(fig, "path-0"), x, f, "path")
+    np.testing.assert_allclose(f, x ** 2, err_msg="points lie on f(x) = x²")
+    assert_xy(art(fig, "curve"), d["curve_x"], d["curve_f"], "curve")
+    assert abs(x[-1]) < abs(x[0]) / 10
+
+
+CHECKS = {
+    "true-line-and-noisy-points": check_true_line,
+    "example-result": check_example_result,
+    "gradient-field-with-paths": check_gradient_field,
+    "hill-paths": check_hill,
+    "regression-loss-landscape": check_regression_landscape,
+    "comparison-of-losses": check_comparison,
+    "lr-slow-and-steady": _check_lr("lr-small"),
+    "lr-adequately-fast": _check_lr("lr-good"),
+    "lr-a-bit-unstable": _check_lr("lr-large"),
+    "lr-unusable": _check_lr("lr-unstable"),
+    "multiple-minima": check_multiple_minima,
+    "convex": check_convex,
+}
+
+
+def test_every_figure_has_a_check():
+    assert sorted(CHECKS) == sorted(FIGURES)
+
+
+def png_size(path):
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_figure_builds_and_shows_its_data(name, tmp_path, monkeypatch):
+    read = []
+    real = figures.load_scenario
+    monkeypatch.setattr(figures, "load_scenario", lambda s: read.append(s) or real(s))
+    fig = figures.build(name, "light")
+    assert sorted(set(read)) == sorted(FIGURES[name].data), \
+        f"{name} reads {sorted(set(read))}, FIGURES (and the Makefile) list {FIGURES[name].data}"
+    CHECKS[name](fig, figstyle.palette("light"))
+    assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    assert fig._suptitle is not None and fig._suptitle.get_text() == FIGURES[name].title
+
+    png, svg = figstyle.save(fig, tmp_path / name)
+    w, h = fig.get_size_inches()
+    assert png_size(png) == (round(w * figstyle.DPI), round(h * figstyle.DPI))
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    assert FIGURES[name].title in svg.read_text(), "matplotlib writes each text as a comment"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{name}.png", f"{name}.svg"]
+
+
+def test_post_titles():
+    titles = {n: s.title for n, s in FIGURES.items()}
+    for name, title in [("true-line-and-noisy-points", "True Line and Noisy Points"),
+                        ("example-result", "Example Result Plot"),
+                        ("gradient-field-with-paths", "Gradient Field with Paths"),
+                        ("comparison-of-losses", "Comparison of Losses"),
+                        ("lr-slow-and-steady", "Slow and Steady"),
+                        ("lr-adequately-fast", "Adequately Fast"),
+                        ("lr-a-bit-unstable", "A Bit Unstable"),
+                        ("lr-unusable", "Unusable")]:
+        assert titles[name] == title, name
+
+
+def _with_meta(src, dst, **params):
+    d = datafile.load(src)
+    meta = dict(d.meta, params={**{k: v for k, v in d.meta["params"].items()
+                                   if k not in ("regime", "lr_max", "lr_best")}, **params})
+    datafile.save(dst, d.arrays, meta)
+
+
+def test_regime_label_shown_when_the_data_has_one(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("GD_DATA_DIR", str(tmp_path))
+    _with_meta(data_dir / "lr-good.npz", tmp_path / "lr-good.npz",
+               regime="good", lr_max=0.4, lr_best=1 / 3)
+    info = art(figures.build("lr-adequately-fast", "light"), "run-info").get_text()
+    assert "regime: good" in info and "0.4" in info and "0.333" in info, info
+
+    _with_meta(data_dir / "lr-good.npz", tmp_path / "lr-good.npz")  # older data: no theory labels
+    fig = figures.build("lr-adequately-fast", "light")
+    assert not any("regime" in t for t in texts(fig))
+
+
+def test_theme_colours_reach_the_pixels(tmp_path):
+    for theme in ("light", "dark"):
+        png, _ = figures.render("convex", tmp_path / theme, theme)
+        corner = mpimg.imread(png)[2, 2, :3]
+        np.testing.assert_allclose(corner, to_rgb(figstyle.palette(theme).background), atol=1 / 255,
+                                   err_msg=f"{theme}: background")
+    assert (tmp_path / "light/convex.svg").read_bytes() != (tmp_path / "dark/convex.svg").read_bytes()
+
+
+def test_failed_save_leaves_the_old_files_and_no_temp_files(tmp_path, monkeypatch):
+    fig = figures.build("convex", "light")
+    (tmp_path / "convex.png").write_bytes(b"old png")
+    real = type(fig).savefig
+
+    def failing(self, fname, *a, format=None, **kw):
+        if format == "svg":
+            raise RuntimeError("disk full")
+        return real(self, fname, *a, format=format, **kw)
+
+    monkeypatch.setattr(type(fig), "savefig", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        figstyle.save(fig, tmp_path / "convex")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["convex.png"]
+    assert (tmp_path / "convex.png").read_bytes() == b"old png"
+
+
+# --------------------------------------------------------------------- CLI
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "render.figures", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, env=dict(os.environ))
+
+
+def test_two_renders_are_byte_identical(tmp_path):
+    dirs = [tmp_path / "a", tmp_path / "b"]
+    with ThreadPoolExecutor(2) as pool:  # two fresh processes, side by side
+        runs = list(pool.map(lambda d: cli("--out", d, "--theme", "light"), dirs))
+    for r in runs:
+        assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in dirs[0].iterdir())
+    assert names == sorted(f"{n}.{ext}" for n in FIGURES for ext in ("png", "svg"))
+    assert names == sorted(p.name for p in dirs[1].iterdir())
+    differ = [n for n in names if (dirs[0] / n).read_bytes() != (dirs[1] / n).read_bytes()]
+    assert not differ, f"not byte-identical: {differ}"
+    svg = (dirs[0] / "lr-unusable.svg").read_text()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert b"Software" not in (dirs[0] / "lr-unusable.png").read_bytes()
+
+
+@pytest.mark.parametrize("args, must_name", [
+    (["no-such-figure"], ["no-such-figure", *FIGURES]),
+    (["--theme", "sepia", "convex"], ["sepia", "light", "dark"]),
+    (["--bogus"], ["--bogus"]),
+])
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, must_name):
+    out = tmp_path / "out"
+    r = cli("--out", out, *args)
+    assert r.returncode == 2, r
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    for word in must_name:
+        assert word in lines[0], (word, lines[0])
+    assert not out.exists() or not any(out.iterdir()), "nothing may be written on bad input"
+
+
+def test_cli_list():
+    r = cli("--list")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert [ln.split()[0] for ln in lines] == list(FIGURES)
+    assert all(len(ln.split(None, 1)[1]) > 20 for ln in lines), "each name has a description"
+
+
+# --------------------------------------------------------------------- the Makefile mirrors FIGURES
+def test_makefile_lists_exactly_the_data_each_figure_reads():
+    text = (ROOT / "render" / "figures.mk").read_text()
+    found = {name: sorted(value.split())
+             for name, value in re.findall(r"^FIG_DATA_(\S+)\s*:=\s*(.*)$", text, re.M)}
+    assert found == {n: sorted(s.data) for n, s in FIGURES.items()}
+    for prereq in ("render/figures.py", "render/figstyle.py", "assets/theme.json"):
+        assert prereq in text

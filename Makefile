@@ -10,7 +10,8 @@ STAMP  := $(VENV)/.installed
 DATA   := build/data
 CORE_SRC := $(wildcard core/*.py)
 SCENARIOS := convex-1d multiple-minima-1d hill gradient-field linear-regression \
-             parabolic-regression lr-small lr-good lr-large lr-unstable
+             parabolic-regression lr-small lr-good lr-large lr-unstable \
+             race-rosenbrock race-himmelblau race-rastrigin race-saddle
 DATA_FILES := $(SCENARIOS:%=$(DATA)/%.npz)
 PYTEST_ARGS ?=
 

@@ -39,4 +39,8 @@ SCENES: dict[str, SceneEntry] = {e.name: e for e in [
                "Four learning rates on the bowl (5x² + y²)/2: slow, good, a bit unstable, unusable."),
     SceneEntry("descent-rule", "descent_rule", "DescentRule", ("hill",),
                "The update rule θ ← θ − α∇f(θ), each symbol tied to the hill in the fog."),
+    *[SceneEntry(f"race-{surface}", "optimizer_race", f"Race{surface.title()}", (f"race-{surface}",),
+                 f"Six optimizers race on the {label}: trails, live loss curves, the step counter.")
+      for surface, label in (("rosenbrock", "Rosenbrock valley"), ("himmelblau", "Himmelblau surface"),
+                             ("rastrigin", "Rastrigin surface"), ("saddle", "saddle x² − y²"))],
 ]}

@@ -159,7 +159,7 @@ def true_line_and_noisy_points(ctx: Ctx) -> Figure:
     ax = fig.add_subplot()
     ax.plot(x, w * x + b, color=pal.true_line, lw=figstyle.stroke(pal, "curve") * 0.7,
             label=rf"True line  $y = {_fmt(w)}x + {_fmt(b)}$", gid="true-line", zorder=3)
-    ax.scatter(x, y, s=22, color=pal.samples, alpha=0.6, edgecolors="none", zorder=2,
+    ax.scatter(x, y, s=22, color=pal.samples, alpha=0.7, edgecolors="none", zorder=2,
                label=rf"Samples  ($N = {ds['n']}$, noise $\mathcal{{N}}(0, {_fmt(ds['sigma'])}^2)$)",
                gid="samples")
     ax.set_xlabel("$x$")
@@ -319,9 +319,9 @@ def gradient_field_with_paths(ctx: Ctx) -> Figure:
     X, Y = np.meshgrid(fx, fy)
     spacing = min(np.diff(fx).min(), np.diff(fy).min())
     scale = float(np.hypot(g[..., 0], g[..., 1]).max()) / (0.92 * spacing)  # longest arrow ≈ a cell
-    q = ax.quiver(X, Y, g[..., 0], g[..., 1], angles="xy", scale_units="xy", scale=scale,
-                  color=pal.derivative, alpha=0.55, width=0.0032, headwidth=3.6, headlength=4.2,
-                  zorder=2, gid="field")
+    ax.quiver(X, Y, g[..., 0], g[..., 1], angles="xy", scale_units="xy", scale=scale,
+              color=pal.derivative, alpha=0.55, width=0.0032, headwidth=3.6, headlength=4.2,
+              zorder=2, gid="field")
     _hill_paths_2d(ax, pal, d, lw=figstyle.stroke(pal, "path") * 0.55)
     _hill_axes_2d(ax, d)
     fig.suptitle(ctx.spec.title)
@@ -330,7 +330,6 @@ def gradient_field_with_paths(ctx: Ctx) -> Figure:
                              label=r"gradient $\nabla f(x, y)$", marker=">", ms=5, markevery=[1]))
     handles.insert(1, Line2D([], [], color=pal.foreground, lw=1.8, label="descent path"))
     fig.legend(handles=handles, loc="outside lower center", ncols=4)
-    del q
     return fig
 
 
@@ -372,7 +371,6 @@ def hill_paths(ctx: Ctx) -> Figure:
     ax3.set_yticks(ticks, [_pi_label(t) for t in ticks])
     for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
         axis.set_pane_color(figstyle.with_alpha(pal.background, 1.0))
-        axis._axinfo["grid"]["color"] = pal.grid
         axis.line.set_color(pal.axis)
     ax3.set_facecolor(pal.background)
     ax3.set_box_aspect((1, 1, 0.45), zoom=1.08)

@@ -353,3 +353,12 @@ def test_makefile_lists_exactly_the_data_each_figure_reads():
     assert found == {n: sorted(s.data) for n, s in FIGURES.items()}
     for prereq in ("render/figures.py", "render/figstyle.py", "assets/theme.json"):
         assert prereq in text
+
+
+def test_figures_load_neither_manim_nor_pyplot():
+    code = ("import sys, render.figures as f; f.build('convex', 'light');"
+            "bad = [m for m in sys.modules if m.split('.')[0] == 'manim' or m == 'matplotlib.pyplot'];"
+            "import matplotlib; print(bad, matplotlib.get_backend()); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.split()[-1].lower() == "agg"

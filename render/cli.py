@@ -124,7 +124,8 @@ def cmd_manifest(args) -> int:
 
     media = Path(args.media)
     out = Path(args.out or media / "manifest.json")
-    m = publish.write_manifest(out, media, pipeline.data_dir(args.data_dir))
+    figures = Path(args.figures) if args.figures else media / "figures"
+    m = publish.write_manifest(out, media, pipeline.data_dir(args.data_dir), figures=figures)
     print(f"{_show(out)}: {len(m['outputs'])} outputs", flush=True)
     return 0
 
@@ -220,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--media", default=str(ROOT / "media"))
         sp.add_argument("--out", default=None)
         sp.add_argument("--data-dir", default=None)
+        if kind == "manifest":
+            sp.add_argument("--figures", default=None,
+                            help="folder of the figures to list (default MEDIA/figures)")
         if kind == "gallery":
             sp.add_argument("--manifest", default=None)
             sp.add_argument("--theme", default=None)

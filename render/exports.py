@@ -101,12 +101,14 @@ MAX_SAMPLES = 120
 
 
 def ink(frames: np.ndarray) -> np.ndarray:
-    """Per frame, the fraction of pixels that differ from the background (the frame border's
-    median grey): how much is drawn. ``frames`` is (n, h, w) uint8."""
+    """Per frame, how much is drawn: the mean contrast against the background (the frame border's
+    median grey), in [0, 1], ignoring differences of a few levels (compression noise). A
+    half-faded drawing has about half the ink. ``frames`` is (n, h, w) uint8."""
     f = frames.astype(np.int16)
     border = np.concatenate([f[:, 0, :], f[:, -1, :], f[:, :, 0], f[:, :, -1]], axis=1)
     bg = np.median(border, axis=1)[:, None, None]
-    return (np.abs(f - bg) > 16).mean(axis=(1, 2))
+    d = np.abs(f - bg)
+    return np.where(d > 4, d, 0).mean(axis=(1, 2)) / 255.0
 
 
 def pick_poster_index(amounts: np.ndarray, keep: float = 0.85) -> int:

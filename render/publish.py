@@ -80,9 +80,9 @@ def figure_specs(path: Path = ROOT / "render" / "figures.py") -> dict:
     return out
 
 
-def build_manifest(media: Path, data: Path) -> dict:
+def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict:
     """Describe every output under ``media``: the registered scenes' videos, exports and posters,
-    and the figures in ``media/figures``."""
+    and the figures in ``figures`` (default ``media/figures``; not its sub-folders)."""
     media = Path(media)
     scenes = registry()
     outputs, scene_list = [], []
@@ -110,11 +110,12 @@ def build_manifest(media: Path, data: Path) -> dict:
         scene_list.append({"name": name, "description": entry.description, "module": entry.module,
                            "class": entry.cls, "data": list(entry.data), "outputs": paths})
     specs = figure_specs()
-    figures = []
-    fig_dir = media / "figures"
-    for path in sorted(fig_dir.glob("*")) if fig_dir.is_dir() else []:
-        if path.suffix not in FIGURE_SUFFIXES or path.name.startswith("."):
-            continue
+    fig_dir = Path(figures) if figures is not None else media / "figures"
+    fig_files = sorted(p for p in fig_dir.glob("*")
+                       if p.suffix in FIGURE_SUFFIXES and not p.name.startswith(".")) \
+        if fig_dir.is_dir() else []
+    figure_list = {}
+    for path in fig_files:
         spec = specs.get(path.stem, {})
         size = png_size(path) if path.suffix == ".png" else None
         item = {"path": path.relative_to(media).as_posix(), "figure": path.stem,
@@ -123,17 +124,17 @@ def build_manifest(media: Path, data: Path) -> dict:
                 "height": size[1] if size else None, "title": spec.get("title"),
                 "scenarios": scenario_meta(spec.get("data", ()), data)}
         outputs.append(item)
-        figures.append(item["path"])
+        fig = figure_list.setdefault(path.stem, {"name": path.stem, "title": spec.get("title"),
+                                                 "description": spec.get("description"),
+                                                 "data": spec.get("data", []), "outputs": []})
+        fig["outputs"].append(item["path"])
     state = git_state()
     return {"schema": SCHEMA, "commit": state["commit"], "dirty": state["dirty"],
-            "scenes": scene_list,
-            "figures": [{"name": Path(p).stem, "path": p, **{k: v for k, v in specs.get(Path(p).stem, {}).items() if k != "data"}}
-                        for p in figures],
-            "outputs": outputs}
+            "scenes": scene_list, "figures": list(figure_list.values()), "outputs": outputs}
 
 
-def write_manifest(out: Path, media: Path, data: Path) -> dict:
-    manifest = build_manifest(media, data)
+def write_manifest(out: Path, media: Path, data: Path, figures: Path | None = None) -> dict:
+    manifest = build_manifest(media, data, figures)
     write_text_atomic(out, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
 
@@ -193,11 +194,14 @@ def render_gallery(manifest: dict) -> str:
     figs = []
     for fig in manifest.get("figures", []):
         title = fig.get("title") or fig["name"]
-        item = by_path[fig["path"]]
-        figs.append(f'<figure><a href="{e(fig["path"])}"><img src="{e(fig["path"])}" alt="{e(title)}" '
-                    f'loading="lazy"></a><figcaption><b>{e(title)}</b> <span class="meta">'
-                    f'{e(fig["path"])} · {_fmt_bytes(item["bytes"])}</span>'
-                    + (f'<br>{e(fig["description"])}' if fig.get("description") else "")
+        files = {Path(p).suffix: by_path[p] for p in fig["outputs"]}
+        shown = files.get(".png") or files.get(".svg")
+        links = " · ".join(f'<a href="{e(o["path"])}">{s[1:].upper()}</a> {_fmt_bytes(o["bytes"])}'
+                           for s, o in files.items())
+        figs.append(f'<figure id="figure-{e(fig["name"])}"><a href="{e(shown["path"])}">'
+                    f'<img src="{e(shown["path"])}" alt="{e(title)}" loading="lazy"></a>'
+                    f'<figcaption><b>{e(title)}</b> <span class="meta">{e(fig["name"])} · {links}'
+                    '</span>' + (f'<br>{e(fig["description"])}' if fig.get("description") else "")
                     + "</figcaption></figure>")
     commit = manifest.get("commit")
     head = (f'commit {e(commit[:12])}{" (with uncommitted changes)" if manifest.get("dirty") else ""}'

@@ -59,7 +59,10 @@ def create(dst: Path, *, scenes: dict | None = None, scene_files=(), figures: bo
     (dst / ".sandbox-installed").touch()
     if git:
         env = {**os.environ, "GIT_AUTHOR_NAME": "sandbox", "GIT_AUTHOR_EMAIL": "sandbox@localhost",
-               "GIT_COMMITTER_NAME": "sandbox", "GIT_COMMITTER_EMAIL": "sandbox@localhost"}
+               "GIT_COMMITTER_NAME": "sandbox", "GIT_COMMITTER_EMAIL": "sandbox@localhost",
+               # fixed dates: the same sources give the same commit, so two copies' outputs
+               # (which record the commit) can be compared byte for byte
+               "GIT_AUTHOR_DATE": "2023-03-25T00:00:00Z", "GIT_COMMITTER_DATE": "2023-03-25T00:00:00Z"}
         (dst / ".gitignore").write_text("/build/\n/media/\n__pycache__/\n.sandbox-installed\n")
         for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "sandbox"]):
             subprocess.run(["git", "-C", str(dst), *cmd], check=True, env=env, capture_output=True)

@@ -93,12 +93,14 @@ $(MEDIA)/posters/%.png: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
 VIDEO_FILES   = $(SCENE_NAMES:%=$(MEDIA)/videos/%.mp4)
 EXPORT_FILES  = $(SCENE_NAMES:%=$(MEDIA)/videos/%.webm) $(SCENE_NAMES:%=$(MEDIA)/videos/%.gif) \
                 $(SCENE_NAMES:%=$(MEDIA)/posters/%.png)
-# The figures (render/figures.mk) when that file defines them.
-VIDEOS_FIGURES = $(FIGURE_FILES)
+# The figures, when render/figures.mk (read before this file) defines them: $(FIGURES) lists
+# their files and $(FIG_DIR) is the folder for the current THEME.
+VIDEOS_FIGURES := $(FIGURES)
+VIDEOS_FIG_DIR := $(or $(FIG_DIR),$(MEDIA)/figures)
 
 $(MEDIA)/manifest.json: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(DATA_FILES) \
                         scenes/registry.py render/publish.py
-	@$(RENDER) manifest --media $(MEDIA) --data-dir $(DATA) --out $@
+	@$(RENDER) manifest --media $(MEDIA) --figures $(VIDEOS_FIG_DIR) --data-dir $(DATA) --out $@
 $(MEDIA)/index.html: $(MEDIA)/manifest.json render/publish.py assets/theme.json
 	@$(RENDER) gallery --media $(MEDIA) --theme $(THEME) --out $@
 

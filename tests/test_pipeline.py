@@ -1,0 +1,381 @@
+"""`make videos` end to end, in a throw-away copy of the project (render/sandbox.py).
+
+The copy registers two small real scenes (tests/fixtures/pipeline/) that read the project's data,
+and renders them at the hidden tiny quality QUALITY=test (256x144, 5 fps). The checks use oracles
+independent of the pipeline: ffprobe, an MP4 box parser, frames decoded by the ffmpeg binary,
+sha256 of the files, and the scenario data the videos show.
+"""
+
+import hashlib
+import html
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from core.datafile import load
+from render import sandbox
+from test_ffmpeg import decode_gray, top_level_boxes
+
+pytestmark = pytest.mark.render
+
+FIXTURES = ROOT / "tests" / "fixtures" / "pipeline"
+SCENES = {
+    "fixture-parabola": ("fixture_parabola", "FixtureParabola", ("convex-1d",),
+                         "A point descends f(x) = x² and everything fades out."),
+    "fixture-hill": ("fixture_hill", "FixtureHill", ("hill",), "Top-down descent paths on sin x sin y."),
+}
+FILES = [FIXTURES / "fixture_parabola.py", FIXTURES / "fixture_hill.py"]
+Q = "QUALITY=test"
+PROGRESS = re.compile(r"^\[(\d+)/\d+\] (\S+)  144p5  [\d.]+ s  (\d+) frames  [\d.]+ frames/s$", re.M)
+
+
+def project(tmp_path, **kw):
+    return sandbox.create(tmp_path / "project", scenes=kw.pop("scenes", SCENES),
+                          scene_files=kw.pop("scene_files", FILES), figures=False, **kw)
+
+
+def make(root, *targets, jobs=1, ok=True):
+    res = sandbox.make(root, *targets, jobs=jobs, timeout=300)
+    if ok:
+        assert res.returncode == 0, f"make {' '.join(targets)} failed:\n{res.stdout}\n{res.stderr}"
+    return res
+
+
+def rendered(res) -> list[str]:
+    return sorted(m.group(2) for m in PROGRESS.finditer(res.stdout))
+
+
+def outputs(name):
+    return [f"videos/{name}.mp4", f"videos/{name}.webm", f"videos/{name}.gif", f"posters/{name}.png"]
+
+
+def snapshot(media: Path) -> dict:
+    """path -> (inode, mtime_ns) for every file under media/."""
+    return {p.relative_to(media).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(media.rglob("*")) if p.is_file()}
+
+
+def probe(path) -> dict:
+    res = subprocess.run(["ffprobe", "-v", "error", "-count_packets", "-show_streams", "-show_format",
+                          "-of", "json", str(path)], capture_output=True, text=True, check=True)
+    info = json.loads(res.stdout)
+    s = info["streams"][0]
+    return {"codec": s["codec_name"], "pix_fmt": s.get("pix_fmt"), "width": s["width"],
+            "height": s["height"], "frames": int(s["nb_read_packets"]),
+            "duration": float(info["format"].get("duration", 0)),
+            "tags": info["format"].get("tags", {})}
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def expected_frames(root, name) -> int:
+    """Frames the fixture scene should have, from the data it shows (its beats' run times)."""
+    data = root / "build" / "data"
+    if name == "fixture-parabola":
+        steps = load(data / "convex-1d.npz").meta["steps"]
+        seconds = 0.8 + 0.2 + 0.05 * steps + 0.2 + 0.4
+    else:
+        seconds = 0.5 + 1.2 + 0.3
+    return round(seconds * 5)
+
+
+def check_outputs(root, name):
+    media = root / "media"
+    mp4 = probe(media / "videos" / f"{name}.mp4")
+    assert (mp4["codec"], mp4["pix_fmt"], mp4["width"], mp4["height"]) == ("h264", "yuv420p", 256, 144)
+    boxes = top_level_boxes(media / "videos" / f"{name}.mp4")
+    assert boxes.index("moov") < boxes.index("mdat"), f"{name}.mp4 is not faststart: {boxes}"
+    assert mp4["frames"] == expected_frames(root, name), name
+    webm = probe(media / "videos" / f"{name}.webm")
+    assert (webm["codec"], webm["pix_fmt"], webm["frames"]) == ("vp9", "yuv420p", mp4["frames"])
+    gif = media / "videos" / f"{name}.gif"
+    g = probe(gif)
+    assert g["codec"] == "gif" and g["width"] <= 480 and gif.stat().st_size <= 5_000_000
+    assert g["frames"] == mp4["frames"]  # 5 fps source: the GIF keeps every frame
+    poster = probe(media / "posters" / f"{name}.png")
+    assert (poster["codec"], poster["width"], poster["height"]) == ("png", 256, 144)
+    return mp4
+
+
+def ink(gray):
+    """How much is drawn: mean contrast against the border's median grey."""
+    bg = np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]]))
+    return np.abs(gray.astype(int) - bg).mean() / 255
+
+
+def check_manifest(root):
+    media = root / "media"
+    manifest = json.loads((media / "manifest.json").read_text())
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert manifest["commit"] == head
+    by_path = {o["path"]: o for o in manifest["outputs"]}
+    assert sorted(by_path) == sorted(p for n in SCENES for p in outputs(n))
+    for path, entry in by_path.items():
+        f = media / path
+        assert entry["sha256"] == sha256(f) and entry["bytes"] == f.stat().st_size, path
+        assert entry["scene"] in SCENES and entry["quality"] == "test" and entry["commit"] == head
+        for scenario in SCENES[entry["scene"]][2]:
+            meta = load(root / "build" / "data" / f"{scenario}.npz").meta
+            assert entry["scenarios"][scenario] == meta, path
+        if path.endswith((".mp4", ".webm", ".gif")):
+            p = probe(f)
+            assert entry["frames"] == p["frames"] and entry["duration"] == pytest.approx(p["duration"], abs=0.05)
+    return manifest
+
+
+# --------------------------------------------------------------------------- the build
+
+def test_make_videos_end_to_end(tmp_path):
+    root = project(tmp_path)
+    media = root / "media"
+
+    # ---------------------------------------------------------------- a parallel build from clean
+    res = make(root, "videos", Q, jobs=2)
+    assert rendered(res) == ["fixture-hill", "fixture-parabola"], res.stdout
+    for name in SCENES:
+        check_outputs(root, name)
+    manifest = check_manifest(root)
+    assert [s["name"] for s in manifest["scenes"]] == list(SCENES)
+
+    # the poster is a drawn frame of the video, not the faded-out end
+    for name in SCENES:
+        frames = decode_gray(media / "videos" / f"{name}.mp4", 256, 144)
+        poster = decode_gray(media / "posters" / f"{name}.png", 256, 144)[0]
+        inks = np.array([ink(f) for f in frames])
+        closest = int(np.argmin([np.abs(f.astype(int) - poster).mean() for f in frames]))
+        assert np.abs(frames[closest].astype(int) - poster).mean() < 3, name
+        assert ink(poster) >= 0.8 * inks.max(), name
+        if name == "fixture-parabola":  # it fades out: the poster comes before the fade
+            assert closest < len(frames) - 1 and inks[-1] < 0.8 * inks.max()
+
+    # the gallery: every video with both sources and its poster, the descriptions, nothing remote
+    page = (media / "index.html").read_text()
+    for name, (_, _, _, desc) in SCENES.items():
+        assert f'<source src="videos/{name}.webm" type="video/webm">' in page
+        assert f'<source src="videos/{name}.mp4" type="video/mp4">' in page
+        assert f'poster="posters/{name}.png"' in page and html.escape(desc) in page
+    assert "http://" not in page and "https://" not in page and "//" not in page.replace("://", "")
+
+    # ---------------------------------------------------------------- a second run renders nothing
+    before = snapshot(media)
+    res = make(root, "videos", Q)
+    assert rendered(res) == [] and res.stdout.strip() == "", res.stdout
+    assert snapshot(media) == before
+
+    # ---------------------------------------------------------------- touching one scene file
+    os.utime(root / "scenes" / "fixture_hill.py")
+    res = make(root, "videos", Q, jobs=2)
+    assert rendered(res) == ["fixture-hill"], res.stdout
+    after = snapshot(media)
+    for path in outputs("fixture-parabola"):
+        assert after[path] == before[path], f"{path} was rewritten"
+    for path in outputs("fixture-hill") + ["manifest.json", "index.html"]:
+        assert after[path] != before[path], f"{path} was not rebuilt"
+    check_manifest(root)
+
+    # ---------------------------------------------------------------- new data for one scenario
+    before = snapshot(media)
+    subprocess.run([sys.executable, "-m", "core", "run", "convex-1d", "--lr", "0.2", "--out",
+                    str(root / "build" / "data" / "convex-1d.npz")], cwd=root, check=True,
+                   capture_output=True)
+    res = make(root, "videos", Q, jobs=2)
+    assert rendered(res) == ["fixture-parabola"], res.stdout
+    after = snapshot(media)
+    assert all(after[p] == before[p] for p in outputs("fixture-hill"))
+    manifest = check_manifest(root)
+    mp4 = next(o for o in manifest["outputs"] if o["path"] == "videos/fixture-parabola.mp4")
+    assert mp4["scenarios"]["convex-1d"]["params"]["lr"] == 0.2
+
+    # ---------------------------------------------------------------- killed mid-render, twice
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        good = {p: sha256(media / p) for p in outputs("fixture-parabola")}
+        os.utime(root / "scenes" / "fixture_parabola.py")
+        killed_during = kill_mid_render(root, "fixture-parabola", sig)
+        assert killed_during, f"{sig!r}: the render finished before it could be killed"
+        files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
+        assert files == sorted([*[p for n in SCENES for p in outputs(n)], "manifest.json",
+                                "index.html"]), files
+        assert {p: sha256(media / p) for p in good} == good  # the old, complete files
+        if sig == signal.SIGTERM:  # the render process cleaned up after itself
+            assert not list((root / "build" / "render" / "tmp").iterdir())
+            assert not (root / "build" / "render" / "work" / "fixture-parabola.video").exists()
+        assert not manim_running(root)
+        res = make(root, "videos", Q, jobs=2)  # resumes: renders what was killed
+        assert rendered(res) == ["fixture-parabola"], res.stdout
+        check_outputs(root, "fixture-parabola")
+        check_manifest(root)
+    assert make(root, "videos", Q).stdout.strip() == ""
+
+
+def manim_running(root) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            cwd = os.readlink(proc / "cwd")
+        except OSError:
+            continue
+        if b"manim" in cmd and cwd == str(root):
+            pids.append(int(proc.name))
+    return pids
+
+
+def kill_mid_render(root, name, sig) -> bool:
+    """Start `make videos`, wait until manim is drawing ``name``'s frames, signal the whole job
+    (as Ctrl-C or a closed terminal would); True if the kill landed during the render."""
+    partial = root / "build" / "render" / "work" / f"{name}.video" / "media"
+    proc = subprocess.Popen(["make", "-C", str(root), "-j2", *sandbox.make_args(root), "videos", Q],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    landed = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(partial.rglob("*.mp4")) if partial.exists() else False:
+            os.killpg(proc.pid, sig)
+            landed = True
+            break
+        time.sleep(0.01)
+    proc.wait(timeout=30)
+    time.sleep(0.2)  # let the group's last members exit
+    return landed
+
+
+# --------------------------------------------------------------------------- errors
+
+def test_bad_scene_quality_theme_give_one_line_and_status_2(tmp_path):
+    root = project(tmp_path)
+    cases = [
+        (("scene", "SCENE=nope"), "unknown SCENE 'nope'; valid: fixture-parabola, fixture-hill"),
+        (("still", "SCENE=nope"), "unknown SCENE 'nope'; valid: fixture-parabola, fixture-hill"),
+        (("scene",), "SCENE is missing"),
+        (("videos", "QUALITY=ultra"), "unknown QUALITY 'ultra'; valid: low medium high production 4k"),
+        (("scene", "SCENE=fixture-hill", "QUALITY=1080p"), "unknown QUALITY '1080p'; valid:"),
+        (("videos", "THEME=blue"), "light dark"),
+    ]
+    for args, message in cases:
+        res = make(root, *args, ok=False)
+        assert res.returncode == 2, (args, res.stdout, res.stderr)
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (args, res.stderr)
+    cli = [sys.executable, "-m", "render"]
+    for args, message in [(("scene", "nope"), "unknown scene 'nope'; valid: fixture-parabola, fixture-hill"),
+                          (("video", "fixture-hill", "--quality", "ultra", "--out", "x.mp4"),
+                           "unknown quality 'ultra'; valid: low, medium, high, production, 4k"),
+                          (("still", "fixture-hill", "--theme", "blue"), "unknown theme 'blue'")]:
+        res = subprocess.run([*cli, *args], cwd=root, capture_output=True, text=True)
+        assert res.returncode == 2 and res.stderr.count("\n") == 1 and message in res.stderr, res.stderr
+    assert not (root / "media").exists()
+
+
+def test_missing_tools_say_how_to_install(tmp_path):
+    root = project(tmp_path, git=False)
+    only_ffmpeg = tmp_path / "bin"
+    only_ffmpeg.mkdir()
+    for tool in ("ffmpeg", "ffprobe"):
+        (only_ffmpeg / tool).symlink_to(subprocess.run(["which", tool], capture_output=True,
+                                                       text=True).stdout.strip())
+    for path, message in [(str(tmp_path / "empty"), "apt-get install ffmpeg"),
+                          (str(only_ffmpeg), "texlive-latex-base")]:
+        res = subprocess.run([sys.executable, "-m", "render", "scene", "fixture-hill", "--quality", "test"],
+                             cwd=root, capture_output=True, text=True, env={**os.environ, "PATH": path})
+        assert res.returncode == 1 and message in res.stderr, res.stderr
+    assert not (root / "media").exists()
+
+
+def test_failing_scene_is_named_and_leaves_no_output(tmp_path):
+    scenes = {**SCENES, "fixture-broken": ("fixture_broken", "FixtureBroken", ("hill",),
+                                           "Fails on purpose.")}
+    root = project(tmp_path, scenes=scenes, scene_files=[*FILES, FIXTURES / "fixture_broken.py"])
+    res = sandbox.make(root, "-k", "videos", Q, jobs=2, timeout=300)
+    assert res.returncode != 0
+    assert "scene fixture-broken failed" in res.stderr and "no-such-scenario" in res.stderr, res.stderr
+    media = root / "media"
+    assert not list(media.rglob("fixture-broken*"))
+    for name in SCENES:  # -k: the other scenes are complete
+        check_outputs(root, name)
+    assert not (media / "manifest.json").exists()  # the manifest waits for every scene
+    assert not list((root / "build" / "render" / "tmp").iterdir())
+    assert not (root / "build" / "render" / "work" / "fixture-broken.video").exists()
+    log = root / "build" / "render" / "logs" / "fixture-broken.log"
+    assert "FileNotFoundError" in log.read_text()
+
+
+# --------------------------------------------------------------------------- authoring loop
+
+def test_scene_preview_still_and_list(tmp_path):
+    root = project(tmp_path)
+    media = root / "media"
+    res = make(root, "scene", "SCENE=fixture-hill", Q)
+    assert "fixture-hill  144p5" in res.stdout
+    mp4 = media / "preview" / "fixture-hill.mp4"
+    p = probe(mp4)
+    assert (p["codec"], p["pix_fmt"], p["width"], p["frames"]) == ("h264", "yuv420p", 256, 10)
+    assert top_level_boxes(mp4).index("moov") < top_level_boxes(mp4).index("mdat")
+    assert sorted(x.relative_to(media).as_posix() for x in media.rglob("*") if x.is_file()) == \
+        ["preview/fixture-hill.mp4"]  # the preview does not touch media/videos
+    again = make(root, "scene", "SCENE=fixture-hill", Q)
+    assert "144p5" not in again.stdout and "is ready" in again.stdout  # up to date: no render
+
+    make(root, "still", "SCENE=fixture-hill", Q)
+    png = media / "stills" / "fixture-hill.png"
+    still = decode_gray(png, 256, 144)[0]
+    last = decode_gray(mp4, 256, 144)[-1]
+    assert np.abs(still.astype(int) - last).mean() < 4  # the still is the video's last frame
+    assert ink(still) > 0.001  # not an empty frame
+
+    res = make(root, "list")
+    lines = res.stdout.strip().splitlines()
+    assert [ln.split()[0] for ln in lines] == list(SCENES)
+    assert "Top-down descent paths on sin x sin y." in lines[1]
+
+
+def test_dark_theme_renders_on_the_dark_background(tmp_path):
+    root = project(tmp_path, scenes={"fixture-hill": SCENES["fixture-hill"]}, scene_files=FILES[1:])
+    make(root, "videos", Q, "THEME=dark", jobs=2)
+    theme = json.loads((root / "assets" / "theme.json").read_text())
+    bg = theme["dark"]["background"]
+    rgb = subprocess.run(["ffmpeg", "-v", "error", "-i", str(root / "media" / "posters" / "fixture-hill.png"),
+                          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    corner = np.frombuffer(rgb, np.uint8).reshape(144, 256, 3)[2, 2]
+    assert np.abs(corner.astype(int) - [int(bg[i:i + 2], 16) for i in (1, 3, 5)]).max() <= 6
+    manifest = json.loads((root / "media" / "manifest.json").read_text())
+    assert {o["theme"] for o in manifest["outputs"]} == {"dark"}
+    assert theme["dark"]["background"].lower() in (root / "media" / "index.html").read_text().lower()
+    # switching back re-renders (the theme is part of what a video depends on)
+    res = make(root, "videos", Q)
+    assert rendered(res) == ["fixture-hill"]
+
+
+def test_parallel_build_equals_serial_build(tmp_path):
+    one = sandbox.create(tmp_path / "one", scenes=SCENES, scene_files=FILES, figures=False)
+    two = sandbox.create(tmp_path / "two", scenes=SCENES, scene_files=FILES, figures=False)
+    make(one, "videos", Q, jobs=1)
+    make(two, "videos", Q, jobs=2)
+    files = sorted(p.relative_to(one / "media") for p in (one / "media").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two / "media") for p in (two / "media").rglob("*") if p.is_file())
+    for f in files:
+        assert sha256(one / "media" / f) == sha256(two / "media" / f), f
+
+
+def test_generated_rules_depend_on_each_data_file():
+    from render.cli import makefile_text
+    from scenes.registry import SCENES as REAL
+
+    text = makefile_text(REAL)
+    for name, e in REAL.items():
+        rule = next(ln for ln in text.splitlines() if ln.startswith(f"$(MEDIA)/videos/{name}.mp4:"))
+        deps = rule.split(":", 1)[1].split()
+        assert f"scenes/{e.module}.py" in deps and "$(VIDEO_OPTS)" in deps
+        assert sorted(d for d in deps if d.startswith("$(DATA)/")) == sorted(f"$(DATA)/{s}.npz" for s in e.data)

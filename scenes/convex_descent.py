@@ -13,6 +13,7 @@ from manim import (Circle, DOWN, LEFT, RIGHT, UL, UP, UR, Create, DashedLine, Do
                    smooth, config)
 
 from scenes.components.axes import make_axes
+from scenes.components.curve1d import curve_rider, make_curve
 from scenes.components.readout import make_readout
 from scenes.components.style import ThemedScene, interpolate_path
 from scenes.components.trail import make_descent_animation, make_trail, reveal_trail
@@ -51,9 +52,7 @@ class ConvexDescent(ThemedScene):
                        x_label="x", y_label="f(x)")
         ax.to_edge(LEFT, buff=0.8).to_edge(DOWN, buff=0.55)
         self.axes = ax
-        keep = curve_f <= 9.0
-        curve = VMobject(stroke_color=pal.foreground, stroke_width=pal.strokes["curve"])
-        curve.set_points_smoothly([ax.c2p(x, f) for x, f in zip(curve_x[keep], curve_f[keep])])
+        curve = make_curve(ax, curve_x, curve_f, pal.foreground, pal.strokes["curve"])
         formula = MathTex(d.meta["formula"], font_size=fonts["math_size"], color=pal.foreground)
         formula.next_to(ax.c2p(-3, 9), RIGHT, buff=0.3).shift(DOWN * 0.35)
         self.play(FadeIn(title, shift=DOWN * 0.2), Create(ax), run_time=self.INTRO)
@@ -61,13 +60,9 @@ class ConvexDescent(ThemedScene):
 
         # ---------------------------------------------------------------- the moving point
         k = ValueTracker(0)
-        # between stored steps x moves linearly and the point rides the stored curve; the
-        # correction term makes it land exactly on the stored (x_i, f(x_i)) at every step
-        miss = fs - np.interp(xs, curve_x, curve_f)
-
-        def data_point(t: float) -> tuple[float, float]:
-            x = float(interpolate_path(xs, t))
-            return x, float(np.interp(x, curve_x, curve_f) + interpolate_path(miss, t))
+        # between stored steps x moves linearly and the point rides the stored curve, landing
+        # exactly on the stored (x_i, f(x_i)) at every step
+        data_point = curve_rider(xs, fs, curve_x, curve_f)
 
         def grad_at(t: float) -> float:
             return float(interpolate_path(gs, t))

@@ -1,0 +1,214 @@
+"""Linear regression by gradient descent: the (w, b) point travels down the loss landscape (left)
+while the line it defines fits the samples (right); the current loss is read out below.
+
+Data: ``linear-regression`` (``positions`` (T+1, 1, 2) as (w, b), ``losses``, the landscape grid,
+the samples ``x``, ``y`` and the dataset's true line in ``meta["params"]["dataset"]``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, DecimalNumber, FadeIn, GrowFromCenter,
+                   Line, MathTex, Tex, ValueTracker, VGroup, VMobject, Dot, DashedLine, LaggedStart,
+                   Write, linear)
+
+from scenes.components.landscape import (clipped_polyline, make_clipped_point, make_clipped_trail,
+                                         make_landscape, make_landscape_animation,
+                                         make_minimum_marker, make_panel_axes)
+from scenes.components.readout import make_readout
+from scenes.components.style import ThemedScene, interpolate_path
+from scenes.components.trail import make_descent_animation
+
+
+def _integers_in(lo: float, hi: float, step: int = 1) -> list[int]:
+    first = int(np.ceil(lo / step) * step)
+    return list(range(first, int(np.floor(hi)) + 1, step))
+
+
+class LinearRegression(ThemedScene):
+    DATA = "linear-regression"
+    TITLE = r"Linear regression"
+
+    # Pace: every duration of the scene, in one place.
+    TITLE_TIME = 1.2
+    PANELS_TIME = 1.6
+    SAMPLES_TIME = 1.4
+    START_TIME = 1.0
+    SECONDS_PER_STEP = 0.11
+    VERDICT_TIME = 1.4
+    HOLD_START = 0.6
+    HOLD_END = 3.5
+
+    # Layout (scene units).
+    LANDSCAPE_CENTER = np.array([-3.75, 0.12, 0])
+    LANDSCAPE_SIZE = 4.5
+    DATA_CENTER = np.array([3.65, 0.12, 0])
+    DATA_SIZE = (5.7, 4.5)
+    DATA_X_PAD = 0.5
+
+    # ── Hooks for variants ────────────────────────────────────────────────────────────────────
+
+    def true_function(self, dataset: dict):
+        """The noiseless trend the samples were drawn from (the dataset's own definition)."""
+        w, b = dataset["w"], dataset["b"]
+        return lambda x: w * x + b
+
+    def verdict_text(self, wb_final: np.ndarray, loss_final: float, dataset: dict) -> str:
+        w, b = wb_final
+        return (rf"Fitted $w = {w:.2f}$, $b = {b:.2f}$ (true $w = {dataset['w']:g}$, "
+                rf"$b = {dataset['b']:g}$): final loss ${loss_final:.3f}$")
+
+    def verdict_extras(self):
+        """Extra animations played with the closing caption (none for the linear data)."""
+        return []
+
+    # ── The scene ─────────────────────────────────────────────────────────────────────────────
+
+    def construct(self):
+        pal = self.pal
+        d = self.data(self.DATA)
+        self.d = d
+        dataset = d.meta["params"]["dataset"]
+        wb = d["positions"][:, 0, :]
+        losses = d["losses"][:, 0]
+        steps = len(wb) - 1
+        self.wb, self.losses = wb, losses
+        self.tracker = tracker = ValueTracker(0)
+
+        # ── Beat 1: title and the loss being minimised ────────────────────────────────────────
+        title = Tex(self.TITLE, font_size=40, color=pal.foreground)
+        formula = MathTex(d.meta["formula"], font_size=30, color=pal.foreground)
+        head = VGroup(title, formula).arrange(RIGHT, buff=0.6).to_edge(UP, buff=0.25)
+        self.play(Write(title), FadeIn(formula, shift=0.1 * DOWN), run_time=self.TITLE_TIME)
+
+        # ── Beat 2: the loss landscape (left) and the data panel (right) ──────────────────────
+        gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+        s = self.LANDSCAPE_SIZE
+        land_ax = make_panel_axes(pal, (gx[0], gx[-1], 1), (gy[0], gy[-1], 1), s, s,
+                                  x_label="w", y_label="b",
+                                  x_numbers=_integers_in(gx[0], gx[-1]),
+                                  y_numbers=_integers_in(gy[0], gy[-1]))
+        land_ax.shift(self.LANDSCAPE_CENTER - land_ax.frame.get_center())
+        landscape = make_landscape(pal, land_ax, gx, gy, gf)
+        minimum = make_minimum_marker(pal, land_ax, d["global_minima"][0])
+
+        x, y = d["x"], d["y"]
+        x0, x1 = dataset["lo"] - self.DATA_X_PAD, dataset["hi"] + self.DATA_X_PAD
+        y0, y1 = np.floor(y.min() - 0.3), np.ceil(y.max() + 0.3)
+        ystep = 1 if y1 - y0 <= 6 else 2
+        data_ax = make_panel_axes(pal, (x0, x1, 1), (y0, y1, ystep), *self.DATA_SIZE,
+                                  x_label="x", y_label="y", grid=True,
+                                  x_numbers=_integers_in(x0, x1),
+                                  y_numbers=_integers_in(y0, y1, ystep))
+        data_ax.shift(self.DATA_CENTER - data_ax.frame.get_center())
+        self.axes, self.data_axes, self.landscape = land_ax, data_ax, landscape
+
+        self.play(FadeIn(land_ax), FadeIn(data_ax), make_landscape_animation(landscape),
+                  run_time=self.PANELS_TIME)
+        self.play(GrowFromCenter(minimum), run_time=0.5)
+
+        # ── Beat 3: the samples and the true trend ────────────────────────────────────────────
+        samples = VGroup(*[Dot(data_ax.c2p(xi, yi), radius=0.045, color=pal.samples, fill_opacity=0.6)
+                           for xi, yi in zip(x, y)])
+        fn = self.true_function(dataset)
+        xs = np.linspace(x0, x1, 161)
+        true_curve = VGroup()
+        for piece in clipped_polyline(np.column_stack([xs, fn(xs)]), len(xs) - 1, data_ax.box):
+            path = VMobject().set_points_smoothly([data_ax.c2p(px, py) for px, py in piece])
+            true_curve.add(DashedVMobject(path, num_dashes=max(int(path.get_arc_length() / 0.18), 2),
+                                          dashed_ratio=0.55))
+        true_curve.set_stroke(pal.true_line, width=2.5)
+        legend = self._legend()
+        legend.next_to(data_ax.frame, UP, buff=0.14).align_to(data_ax.frame, RIGHT)
+        self.samples, self.true_curve = samples, true_curve
+        self.play(LaggedStart(*[FadeIn(p, scale=0.5) for p in samples], lag_ratio=0.02),
+                  run_time=self.SAMPLES_TIME)
+        self.play(Create(true_curve), FadeIn(legend), run_time=0.8)
+
+        # ── Beat 4: the start (w₀, b₀) and the line it predicts ───────────────────────────────
+        trail = make_clipped_trail(land_ax, wb, tracker, pal.point, stroke_width=3.5,
+                                   halo=pal.background)
+        point = make_clipped_point(pal, land_ax, wb, tracker, pal.point, radius=0.09)
+        line = self._prediction_line(data_ax, wb, tracker)
+        loss_readout = make_readout(pal, r"L(w, b) =", losses, tracker, decimals=3, font_size=32)
+        loss_readout.next_to(land_ax.frame, DOWN, buff=0.5)
+        line_readout = self._line_readout(wb, tracker)
+        line_readout.next_to(data_ax.frame, DOWN, buff=0.5)
+        step_readout = make_readout(pal, r"\text{step}", np.arange(steps + 1), tracker, decimals=0,
+                                    font_size=26)
+        step_readout.next_to(land_ax.frame, UP, buff=0.14).align_to(land_ax.frame, RIGHT)
+        self.dot, self.point, self.trail, self.line = point.dot, point, trail, line
+        self.loss_readout, self.line_readout = loss_readout, line_readout
+        self.add(trail)
+        self.play(GrowFromCenter(point), Create(line), FadeIn(loss_readout), FadeIn(line_readout),
+                  FadeIn(step_readout), run_time=self.START_TIME)
+        self.wait(self.HOLD_START)
+
+        # ── Beat 5: the descent, one stored step after another ────────────────────────────────
+        self.play(make_descent_animation(tracker, steps, self.SECONDS_PER_STEP))
+
+        # ── Beat 6: the verdict ───────────────────────────────────────────────────────────────
+        caption = Tex(rf"\mbox{{{self.verdict_text(wb[-1], float(losses[-1]), dataset)}}}", font_size=32,
+                      color=pal.foreground)
+        caption.to_edge(DOWN, buff=0.2)
+        self.caption = caption
+        self.play(FadeIn(caption, shift=0.1 * UP), *self.verdict_extras(), run_time=self.VERDICT_TIME)
+        self.wait(self.HOLD_END)
+
+    # ── Pieces ────────────────────────────────────────────────────────────────────────────────
+
+    def _prediction_line(self, axes, wb, tracker) -> Line:
+        """ŷ = w x + b across the plot's x-range (cut to the box), for the tracker's (w, b)."""
+        (x0, x1), _ = axes.box
+        line = Line(axes.c2p(x0, 0), axes.c2p(x1, 0), stroke_color=self.pal.prediction, stroke_width=4.5)
+
+        def update(m):
+            w, b = interpolate_path(wb, tracker.get_value())
+            ends = clipped_polyline(np.array([[x0, w * x0 + b], [x1, w * x1 + b]]), 1, axes.box)
+            if ends:
+                a, z = ends[0][0], ends[0][-1]
+                m.put_start_and_end_on(axes.c2p(*a), axes.c2p(*z))
+            m.wb = (w, b)
+
+        line.add_updater(update)
+        update(line)
+        return line
+
+    def _line_readout(self, wb, tracker) -> VGroup:
+        """ŷ = w x ± |b| with the stored (w, b) of the current step."""
+        pal, fs = self.pal, 32
+        lab = MathTex(r"\hat y =", font_size=fs, color=pal.foreground)
+        w = DecimalNumber(wb[0, 0], num_decimal_places=3, font_size=fs, color=pal.prediction)
+        xx = MathTex("x", font_size=fs, color=pal.foreground)
+        signs = {1: MathTex("+", font_size=fs, color=pal.foreground),
+                 -1: MathTex("-", font_size=fs, color=pal.foreground)}
+        sign = signs[1].copy()
+        b = DecimalNumber(abs(wb[0, 1]), num_decimal_places=3, font_size=fs, color=pal.prediction)
+        group = VGroup(lab, w, xx, sign, b)
+        ref = MathTex(r"\hat y =", "0", font_size=fs)  # digits sit on the label's baseline
+        baseline = ref[1].get_bottom()[1] - ref[0].get_center()[1]
+
+        def update(g):
+            k = int(round(np.clip(tracker.get_value(), 0, len(wb) - 1)))
+            w.set_value(wb[k, 0])
+            b.set_value(abs(wb[k, 1]))
+            sign.become(signs[1 if wb[k, 1] >= 0 else -1])
+            w.next_to(lab, RIGHT, buff=0.15)
+            w.shift(UP * (lab.get_center()[1] + baseline - w.get_bottom()[1]))
+            xx.next_to(w, RIGHT, buff=0.06).align_to(w, DOWN)
+            sign.next_to(xx, RIGHT, buff=0.14)
+            b.next_to(sign, RIGHT, buff=0.14).align_to(w, DOWN)
+
+        update(group)
+        group.add_updater(update)
+        return group
+
+    def _legend(self) -> VGroup:
+        pal, fs = self.pal, 24
+        true_key = DashedLine(LEFT * 0.25, RIGHT * 0.25, dash_length=0.09, stroke_color=pal.true_line,
+                              stroke_width=2.5)
+        sample_key = Dot(radius=0.05, color=pal.samples, fill_opacity=0.6)
+        pred_key = Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=pal.prediction, stroke_width=4.5)
+        items = [VGroup(k, Tex(t, font_size=fs, color=pal.foreground)).arrange(RIGHT, buff=0.12)
+                 for k, t in ((true_key, "True"), (sample_key, "Samples"), (pred_key, "Predicted"))]
+        return VGroup(*items).arrange(RIGHT, buff=0.4)

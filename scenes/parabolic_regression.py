@@ -1,0 +1,44 @@
+"""The same line model fitted to parabolic data: the descent converges, yet the best line is still
+a poor fit. The closing beat shows the residuals of the final line (systematically above the line
+at both ends, below it in the middle) and names the problem: high bias.
+
+Data: ``parabolic-regression`` (as ``linear-regression``; the dataset's trend is y = a x² + c).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import Create, Line, VGroup
+
+from scenes.linear_regression import LinearRegression
+
+
+class ParabolicRegression(LinearRegression):
+    DATA = "parabolic-regression"
+    TITLE = r"A line fitted to a parabola"
+
+    RESIDUAL_TIME = 1.6  # the residuals drawing in, with the caption
+
+    def true_function(self, dataset: dict):
+        a, c = dataset["a"], dataset["c"]
+        return lambda x: a * x ** 2 + c
+
+    def verdict_text(self, wb_final: np.ndarray, loss_final: float, dataset: dict) -> str:
+        return rf"High bias: no line fits a parabola --- final loss ${loss_final:.2f}$"
+
+    def verdict_extras(self):
+        """Each sample joined to the final line vertically: where the data sit above the line
+        (orange) and below it (teal), a pattern no choice of (w, b) removes."""
+        pal, ax, line = self.pal, self.data_axes, self.line
+        start, end = line.get_start(), line.get_end()
+        residuals = VGroup()
+        for xi, yi in zip(self.d["x"], self.d["y"]):
+            p = ax.c2p(xi, yi)
+            # the point of the drawn line straight below/above the sample (interpolation along it)
+            on_line = start + (p[0] - start[0]) / (end[0] - start[0]) * (end - start)
+            above = p[1] >= on_line[1]
+            residuals.add(Line(on_line, p, stroke_width=1.6, stroke_opacity=0.75,
+                               stroke_color=pal.step if above else pal.paths[2]))
+        self.residuals = residuals
+        self.bring_to_back(residuals)
+        return [Create(residuals, lag_ratio=0.01, run_time=self.RESIDUAL_TIME)]

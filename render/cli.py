@@ -163,6 +163,7 @@ def makefile_text(scenes: dict) -> str:
     """Per-scene rules for render/videos.mk: each video depends on its scene file and the exact
     data files it shows; the recipes are make functions defined in videos.mk."""
     n = len(scenes)
+    missing = set()
     lines = ["# Generated from scenes/registry.py by `python -m render makefile`; do not edit.",
              f"SCENE_NAMES := {' '.join(scenes)}", ""]
     for i, (name, e) in enumerate(scenes.items(), 1):
@@ -178,7 +179,8 @@ def makefile_text(scenes: dict) -> str:
             f"\t@$(call render_still,{name})",
             "",
         ]
-        if not (ROOT / src).exists():  # registered before its file was written: say so clearly
+        if not (ROOT / src).exists() and src not in missing:  # registered, not written yet
+            missing.add(src)
             lines += [f"{src}:", f"\t@echo 'scene {name}: {src} does not exist (it is registered in "
                       f"scenes/registry.py)' >&2; exit 1", ""]
     return "\n".join(lines)

@@ -1,0 +1,150 @@
+"""``make bench`` (render part): how fast the scenes render and how fast ``make videos`` is.
+
+    python -m render.bench_render [--scenes a,b] [--qualities low,high] [--build-quality high]
+                                  [--skip-scenes] [--skip-build] [--out build/bench/render.json]
+
+1. Per scene, at each quality (default low and high): manim's render seconds and frames/s, and at
+   the last quality the export seconds (WebM, GIF, poster). Written to a temporary folder.
+2. The whole ``make videos`` (every video, export, poster, figure, manifest and gallery) from clean
+   in a throw-away copy of the project (render/sandbox.py), with -j1 and then -j2; whether the two
+   builds are byte-identical; and the time of a no-op ``make videos`` (median of 5).
+
+Targets on 2 cores: one scene at low quality < 10 s; all scenes at 1080p60 with exports < 6 min
+with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s. The user's media/ is never touched. Step 2 at
+high quality takes as long as two full builds: minutes to an hour, depending on the scenes.
+Figures are printed and saved as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from render import exports, pipeline, sandbox
+from render.pipeline import ROOT, RenderError
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
+    rows = []
+    print(f"{'scene':<22}{'quality':>9}{'frames':>8}{'render s':>10}{'frames/s':>10}"
+          f"{'webm s':>8}{'gif s':>7}{'poster s':>9}")
+    for name in names:
+        for qi, quality in enumerate(qualities):
+            out = tmp / f"{name}.{quality}.mp4"
+            row = {"scene": name, "quality": quality}
+            try:
+                r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}")
+            except (RenderError, pipeline.MissingTool) as exc:
+                row["error"] = str(exc).splitlines()[0]
+                print(f"{name:<22}{quality:>9}  failed: {row['error']}", flush=True)
+                rows.append(row)
+                continue
+            row.update(frames=r.frames, seconds=round(r.seconds, 2),
+                       fps=round(r.frames / r.seconds, 2), duration=r.duration)
+            line = f"{name:<22}{quality:>9}{r.frames:>8}{r.seconds:>10.1f}{r.frames / r.seconds:>10.1f}"
+            if qi == len(qualities) - 1:  # the exports, at the last (highest) quality
+                for kind, fn in (("webm", lambda: exports.make_webm(out, tmp / f"{name}.webm")),
+                                 ("gif", lambda: exports.make_gif(out, tmp / f"{name}.gif")),
+                                 ("poster", lambda: exports.make_poster(out, tmp / f"{name}.png"))):
+                    t0 = time.perf_counter()
+                    fn()
+                    row[f"{kind}_seconds"] = round(time.perf_counter() - t0, 2)
+                line += f"{row['webm_seconds']:>8.1f}{row['gif_seconds']:>7.1f}{row['poster_seconds']:>9.1f}"
+            print(line, flush=True)
+            rows.append(row)
+    return rows
+
+
+def _make(root: Path, jobs: int, quality: str) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    res = sandbox.make(root, "-k", "videos", f"QUALITY={quality}", jobs=jobs)
+    return time.perf_counter() - t0, res
+
+
+def _clean(root: Path) -> None:
+    for path in (root / "media", root / "build" / "render", root / "build" / "scenes.mk"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def bench_build(quality: str, tmp: Path) -> dict:
+    root = sandbox.create(tmp / "project")
+    out = {"quality": quality}
+    hashes = {}
+    for jobs in (1, 2):
+        _clean(root)
+        seconds, res = _make(root, jobs, quality)
+        media = root / "media"
+        hashes[jobs] = {p.relative_to(media).as_posix(): _sha(p)
+                        for p in sorted(media.rglob("*")) if p.is_file()}
+        out[f"j{jobs}_seconds"] = round(seconds, 1)
+        out[f"j{jobs}_ok"] = res.returncode == 0
+        status = "ok" if res.returncode == 0 else f"make exit {res.returncode}"
+        print(f"make -j{jobs} videos QUALITY={quality} from clean: {seconds:.1f} s "
+              f"({len(hashes[jobs])} files, {status})", flush=True)
+        if res.returncode != 0:
+            errors = [ln for ln in res.stderr.splitlines() if ln.startswith(("error", "scene"))]
+            for ln in errors[:10]:
+                print(f"    {ln}")
+    out["speedup"] = round(out["j1_seconds"] / out["j2_seconds"], 2)
+    differ = sorted(p for p in set(hashes[1]) | set(hashes[2]) if hashes[1].get(p) != hashes[2].get(p))
+    out["j2_equals_j1"] = not differ
+    print(f"-j2 speed-up over -j1: {out['speedup']:.2f}x; outputs identical: "
+          f"{'yes' if not differ else 'no: ' + ', '.join(differ[:5])}")
+    noop = []
+    for _ in range(5):
+        seconds, res = _make(root, 2, quality)
+        noop.append(seconds)
+        if res.stdout.strip():
+            print(f"    no-op printed: {res.stdout.strip().splitlines()[0]}")
+    out["noop_seconds"] = round(statistics.median(noop), 3)
+    print(f"no-op make videos: {out['noop_seconds']:.3f} s (median of 5)")
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m render.bench_render", description=__doc__.split("\n")[0])
+    p.add_argument("--scenes", default=None, help="comma-separated (default: every scene with a file)")
+    p.add_argument("--qualities", default="low,high")
+    p.add_argument("--build-quality", default="high", help="quality of the whole-build runs")
+    p.add_argument("--skip-scenes", action="store_true")
+    p.add_argument("--skip-build", action="store_true")
+    p.add_argument("--out", default=str(ROOT / "build" / "bench" / "render.json"))
+    args = p.parse_args(argv)
+
+    scenes = pipeline.registry()
+    names = args.scenes.split(",") if args.scenes else \
+        [n for n, e in scenes.items() if pipeline.scene_file(e).exists()]
+    qualities = args.qualities.split(",")
+    for q in qualities + [args.build_quality]:
+        pipeline.get_quality(q)
+    result = {"scenes": [], "build": None}
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        tmp = Path(tmp)
+        if not args.skip_scenes:
+            print(f"== per scene ({len(names)} scenes; render = manim incl. start-up)")
+            result["scenes"] = bench_scenes(names, qualities, tmp)
+        if not args.skip_build:
+            print(f"== whole make videos, QUALITY={args.build_quality} (in a copy of the project)")
+            result["build"] = bench_build(args.build_quality, tmp)
+    out = Path(args.out)
+    pipeline.write_text_atomic(out, json.dumps(result, indent=2) + "\n")
+    print(f"figures saved to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

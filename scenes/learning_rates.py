@@ -37,7 +37,9 @@ class LearningRates(ThemedScene):
     TITLE_TIME = 1.4
     CARDS_TIME = 1.8
     START_TIME = 0.8
-    SECONDS_PER_STEP = 0.22
+    EARLY_STEPS = 8  # the first steps, where the four behaviours part ways, go slower
+    SECONDS_PER_EARLY_STEP = 0.5
+    SECONDS_PER_STEP = 0.16
     DIVERGED_TIME = 0.8
     HOLD_START = 0.6
     HOLD_END = 3.5
@@ -109,13 +111,22 @@ class LearningRates(ThemedScene):
                           if int(d["diverged_step"][0]) >= 0)
         self.diverged_labels = {}
         for k, i in diverged:
-            self.play(make_descent_animation(tracker, k, self.SECONDS_PER_STEP))
+            self._advance(k)
             label = self._diverged_label(card_groups[i], k)
             card_groups[i].add(label)
             self.diverged_labels[RUNS[i][0]] = label
             self.play(FadeIn(label, scale=1.1), run_time=self.DIVERGED_TIME)
-        self.play(make_descent_animation(tracker, steps, self.SECONDS_PER_STEP))
+        self._advance(steps)
         self.wait(self.HOLD_END)
+
+    def _advance(self, to: int):
+        """Move the step tracker to ``to``: the early steps at the slow pace, the rest faster."""
+        tracker = self.tracker
+        if tracker.get_value() < self.EARLY_STEPS:
+            first = min(to, self.EARLY_STEPS)
+            self.play(make_descent_animation(tracker, first, self.SECONDS_PER_EARLY_STEP))
+        if tracker.get_value() < to:
+            self.play(make_descent_animation(tracker, to, self.SECONDS_PER_STEP))
 
     # ── Pieces ────────────────────────────────────────────────────────────────────────────────
 

@@ -1,4 +1,5 @@
-# Figures: every still of the post as media/figures/<name>.png (200 dpi) + .svg, from render/figures.py.
+# Figures: every still of the post (and the optimizer races of issue 6) as
+# media/figures/<name>.png (200 dpi) + .svg, from render/figures.py.
 #
 # Incremental: a figure is redrawn only when its code (render/figures.py, render/figstyle.py), the
 # theme (assets/theme.json and its loader scenes/components/theme.py) or the data files it reads
@@ -30,6 +31,10 @@ FIG_DATA_lr-a-bit-unstable          := lr-large
 FIG_DATA_lr-unusable                := lr-unstable
 FIG_DATA_multiple-minima            := multiple-minima-1d
 FIG_DATA_convex                     := convex-1d
+FIG_DATA_race-rosenbrock            := race-rosenbrock
+FIG_DATA_race-himmelblau            := race-himmelblau
+FIG_DATA_race-rastrigin             := race-rastrigin
+FIG_DATA_race-saddle                := race-saddle
 
 FIGURE_NAMES := $(patsubst FIG_DATA_%,%,$(filter FIG_DATA_%,$(.VARIABLES)))
 FIGURE_PNGS  := $(sort $(FIGURE_NAMES:%=$(FIG_DIR)/%.png))

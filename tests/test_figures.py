@@ -194,6 +194,131 @@ def check_convex(fig, pal):
     assert abs(x[-1]) < abs(x[0]) / 10
 
 
+RACE_SCALE = {"race-rosenbrock": "log", "race-himmelblau": "log", "race-rastrigin": "linear",
+              "race-saddle": "symlog"}
+RACE_ORDER = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]  # issue 6's order
+
+
+def first_outside(pts, domain):
+    """Oracle: the first step whose point is outside the box, or -1."""
+    (x0, x1), (y0, y1) = domain
+    out = (pts[:, 0] < x0) | (pts[:, 0] > x1) | (pts[:, 1] < y0) | (pts[:, 1] > y1)
+    return int(np.argmax(out)) if out.any() else -1
+
+
+def check_race_data(fig, scenario):
+    """Every race figure: paths, loss curves, status marks and legend equal the scenario file."""
+    d = load(scenario)
+    runs, pos, losses = d.meta["runs"], d["positions"], d["losses"]
+    conv, div, domain = d["converged_step"], d["diverged_step"], d["domain"]
+    assert [r["name"] for r in runs] == d.meta["optimizer"] == RACE_ORDER
+    legend = art(fig, "runs-legend")
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert len(labels) == len(runs)
+    handle_colours = [color(h) for h in legend.legend_handles]
+    assert len(set(handle_colours)) == len(runs), f"six runs need six colours: {handle_colours}"
+    for i, run in enumerate(runs):
+        name = figures.OPTIMIZER_NAMES[run["name"]]
+        what = f"{scenario} run {i} ({run['name']})"
+        assert labels[i].startswith(name) and f"{run['lr']:g}" in labels[i], (what, labels[i])
+        assert f"{run['lr']:g}" == f"{d.meta['params']['lr'][i]:g}"
+        k = int(div[i])
+        last = k - 1 if k >= 0 else losses.shape[0] - 1  # frozen after divergence
+        path = art(fig, f"path-{i}")
+        assert_xy(path, pos[:last + 1, i, 0], pos[:last + 1, i, 1], f"{what}: path")
+        assert color(path) == handle_colours[i], f"{what}: legend colour"
+        curve = art(fig, f"loss-{i}")
+        assert_xy(curve, np.arange(last + 1), losses[:last + 1, i], f"{what}: loss curve")
+        assert color(curve) == handle_colours[i]
+        assert curve.axes.get_yscale() == RACE_SCALE[scenario], f"{scenario}: loss axis scale"
+        lo, hi = curve.axes.get_ylim()
+        assert lo <= losses[:last + 1, i].min() and hi >= losses[:last + 1, i].max(), \
+            f"{what}: the loss axis must show the whole curve, not clip it"
+        kout = first_outside(pos[:last + 1, i], domain)
+        if k >= 0:
+            assert f"diverged at step {k}" in labels[i], (what, labels[i])
+            assert_xy(art(fig, f"loss-{i}-diverged"), [last], [losses[last, i]], f"{what}: divergence")
+        elif kout >= 0:
+            assert f"leaves the view at step {kout}" in labels[i], (what, labels[i])
+        elif conv[i] >= 0:
+            assert f"converged at step {conv[i]}" in labels[i], (what, labels[i])
+        if conv[i] >= 0:
+            assert_xy(art(fig, f"loss-{i}-converged"), [conv[i]], [losses[conv[i], i]], f"{what}: conv")
+        if kout >= 0:
+            # the mark sits on the border, on the segment that crosses it, at that step's loss
+            (ex, ey), = art(fig, f"path-{i}-exit").get_xydata()
+            (x0, x1), (y0, y1) = domain
+            assert np.isclose([ex, ex, ey, ey], [x0, x1, y0, y1]).any(), f"{what}: exit on the border"
+            assert x0 - 1e-9 <= ex <= x1 + 1e-9 and y0 - 1e-9 <= ey <= y1 + 1e-9
+            a, b = pos[kout - 1, i], pos[kout, i]
+            t = np.dot([ex, ey] - a, b - a) / np.dot(b - a, b - a)
+            assert 0 <= t <= 1, f"{what}: exit point between steps {kout - 1} and {kout}"
+            np.testing.assert_allclose(a + t * (b - a), [ex, ey], atol=1e-9,
+                                       err_msg=f"{what}: exit point on the segment")
+            assert_xy(art(fig, f"loss-{i}-exit"), [kout], [losses[kout, i]], f"{what}: exit step")
+        else:
+            assert not fig.findobj(lambda a: a.get_gid() == f"path-{i}-exit")
+            assert_xy(art(fig, f"path-{i}-end"), [pos[last, i, 0]], [pos[last, i, 1]], f"{what}: end")
+    ax = art(fig, "path-0").axes
+    (x0, x1), (y0, y1) = domain
+    assert ax.get_xlim() == pytest.approx((x0, x1)) and ax.get_ylim() == pytest.approx((y0, y1))
+    start = d.meta["params"]["start"]
+    assert_xy(art(fig, "start"), [start[0]], [start[1]], "start")
+    np.testing.assert_allclose(pos[0], np.tile(start, (len(runs), 1)), err_msg="one start for all")
+    for key in ("global_minima", "local_minima", "saddle_points"):
+        pts = d[key]
+        found = fig.findobj(lambda a: a.get_gid() == key.replace("_", "-"))
+        if pts.size:
+            assert_xy(found[0], pts[:, 0], pts[:, 1], key)
+        else:
+            assert not found, f"{scenario} has no {key} but the figure draws some"
+    assert d.meta["formula"] in ax.get_title()
+    assert d.meta["objective"].title() in fig._suptitle.get_text()
+    return d
+
+
+def check_race_rosenbrock(fig, pal):
+    d = check_race_data(fig, "race-rosenbrock")
+    np.testing.assert_allclose(art(fig, "global-minima").get_xydata(), [[1, 1]])  # (a, a²), a = 1
+    levels = art(fig, "landscape").levels
+    np.testing.assert_allclose(np.diff(np.log(levels)), np.log(levels[1] / levels[0]),
+                               err_msg="log-spaced colour levels")
+    assert np.isclose(levels[-1], d["grid_f"].max())
+    assert d.meta["params"]["start"] == [-1.2, 1.0]
+
+
+def check_race_himmelblau(fig, pal):
+    d = check_race_data(fig, "race-himmelblau")
+    g = art(fig, "global-minima").get_xydata()
+    assert len(g) == 4 and np.isclose(g, [3, 2]).all(axis=1).any()  # f(3, 2) = 0
+    ends = d["positions"][-1]
+    assert len({tuple(np.round(e, 3)) for e in ends}) >= 2, "the race should reach different minima"
+
+
+def check_race_rastrigin(fig, pal):
+    d = check_race_data(fig, "race-rastrigin")
+    np.testing.assert_allclose(art(fig, "global-minima").get_xydata(), [[0, 0]])
+    levels = art(fig, "landscape").levels
+    np.testing.assert_allclose(np.diff(np.log(levels)), np.log(levels[1] / levels[0]))
+    # Runs that end on one spot hide each other, so the figure names them there.
+    ends, (x0, x1) = d["positions"][-1], d["domain"][0]
+    together = [i for i in range(len(ends)) if np.hypot(*(ends[i] - ends[0])) < 0.02 * (x1 - x0)]
+    assert len(together) >= 2
+    label = art(fig, "end-label-0").get_text()
+    assert label.split(", ") == [figures.OPTIMIZER_NAMES[d.meta["runs"][i]["name"]] for i in together]
+
+
+def check_race_saddle(fig, pal):
+    d = check_race_data(fig, "race-saddle")
+    np.testing.assert_allclose(art(fig, "saddle-points").get_xydata(), [[0, 0]])
+    levels = art(fig, "landscape").levels
+    np.testing.assert_allclose(levels, -levels[::-1], err_msg="colour levels symmetric about 0")
+    assert np.isclose(levels[-1], np.abs(d["grid_f"]).max())
+    exits = [first_outside(d["positions"][:, i], d["domain"]) for i in range(6)]
+    assert sum(k >= 0 for k in exits) >= 3, f"the saddle race should show runs leaving: {exits}"
+    assert d["losses"].min() < -1e6, "the saddle's losses fall without bound"
+
+
 CHECKS = {
     "true-line-and-noisy-points": check_true_line,
     "example-result": check_example_result,
@@ -207,6 +332,10 @@ CHECKS = {
     "lr-unusable": _check_lr("lr-unstable"),
     "multiple-minima": check_multiple_minima,
     "convex": check_convex,
+    "race-rosenbrock": check_race_rosenbrock,
+    "race-himmelblau": check_race_himmelblau,
+    "race-rastrigin": check_race_rastrigin,
+    "race-saddle": check_race_saddle,
 }
 
 
@@ -271,6 +400,26 @@ def test_regime_label_shown_when_the_data_has_one(tmp_path, data_dir, monkeypatc
     _with_meta(data_dir / "lr-good.npz", tmp_path / "lr-good.npz")  # older data: no theory labels
     fig = figures.build("lr-adequately-fast", "light")
     assert not any("regime" in t for t in texts(fig))
+
+
+def test_race_marks_a_diverged_run_where_it_stopped(tmp_path, data_dir, monkeypatch):
+    """No race diverges today; a run that does (as the runner records it: status 2, diverged_step k,
+    frozen from step k on) is drawn up to step k − 1 and marked there, not hidden."""
+    d = datafile.load(data_dir / "race-rosenbrock.npz")
+    a = {k: v.copy() for k, v in d.arrays.items()}
+    i, k = 2, 100
+    a["positions"][k:, i] = a["positions"][k - 1, i]
+    a["losses"][k:, i] = a["losses"][k - 1, i]
+    a["status"][i], a["diverged_step"][i], a["converged_step"][i] = 2, k, -1
+    datafile.save(tmp_path / "race-rosenbrock.npz", a, d.meta)
+    monkeypatch.setenv("GD_DATA_DIR", str(tmp_path))
+    fig = figures.build("race-rosenbrock", "dark")
+    check_race_data(fig, "race-rosenbrock")  # runs the diverged branch against the modified file
+    assert len(art(fig, f"path-{i}").get_xydata()) == k
+    assert_xy(art(fig, f"path-{i}-end"), [a["positions"][k - 1, i, 0]], [a["positions"][k - 1, i, 1]],
+              "diverged run's last point")
+    assert art(fig, f"path-{i}-end").get_marker() == "X"
+    assert any(t.get_text() == "diverged" for t in art(fig, "key-legend").get_texts())
 
 
 def test_theme_colours_reach_the_pixels(tmp_path):

@@ -14,8 +14,8 @@ theory's ``regime`` and ``lr_max``).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, UR, Create, FadeIn, GrowFromCenter, MathTex,
-                   RoundedRectangle, Tex, ValueTracker, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, GrowFromCenter, MathTex, RoundedRectangle, Tex,
+                   ValueTracker, VGroup, Write)
 
 from scenes.components.landscape import (make_clipped_point, make_clipped_trail, make_landscape,
                                          make_minimum_marker, make_panel_axes)

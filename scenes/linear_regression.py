@@ -8,12 +8,11 @@ the samples ``x``, ``y`` and the dataset's true line in ``meta["params"]["datase
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, DecimalNumber, FadeIn, GrowFromCenter,
-                   Line, MathTex, Tex, ValueTracker, VGroup, VMobject, Dot, DashedLine, LaggedStart,
-                   Write, linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, DecimalNumber, Dot, FadeIn,
+                   GrowFromCenter, LaggedStart, Line, MathTex, Tex, ValueTracker, VGroup, Write)
 
 from scenes.components.landscape import (clipped_polyline, make_clipped_point, make_clipped_trail,
-                                         make_landscape, make_landscape_animation,
+                                         make_dashed_polyline, make_landscape, make_landscape_animation,
                                          make_minimum_marker, make_panel_axes)
 from scenes.components.readout import make_readout
 from scenes.components.style import ThemedScene, interpolate_path
@@ -114,9 +113,8 @@ class LinearRegression(ThemedScene):
         xs = np.linspace(x0, x1, 161)
         true_curve = VGroup()
         for piece in clipped_polyline(np.column_stack([xs, fn(xs)]), len(xs) - 1, data_ax.box):
-            path = VMobject().set_points_smoothly([data_ax.c2p(px, py) for px, py in piece])
-            true_curve.add(DashedVMobject(path, num_dashes=max(int(path.get_arc_length() / 0.18), 2),
-                                          dashed_ratio=0.55))
+            true_curve.add(make_dashed_polyline([data_ax.c2p(px, py) for px, py in piece],
+                                                dash=0.11, gap=0.08))
         true_curve.set_stroke(pal.true_line, width=2.5)
         legend = self._legend()
         legend.next_to(data_ax.frame, UP, buff=0.14).align_to(data_ax.frame, RIGHT)

@@ -12,7 +12,7 @@ final (w, loss) of each run from ``positions``/``losses``).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, Dot, DoubleArrow, FadeIn, FadeOut,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, DoubleArrow, FadeIn, FadeOut,
                    GrowFromCenter, Circle, Line, MathTex, Tex, ValueTracker, VGroup, Write, linear)
 
 from scenes.components.loss_curve import decade_range, make_log_axes

@@ -460,3 +460,31 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
     group.add_updater(update)
     update(group)
     return group
+
+
+def make_dashed_polyline(points, dash: float = 0.1, gap: float = 0.07, **style) -> VGroup:
+    """A dashed polyline through scene ``points`` (n, 3), cut by arc length: it starts and ends on
+    a dash, whatever its length (the gaps stretch a little to make that so)."""
+    pts = np.asarray(points, dtype=float)
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    total = s[-1]
+    group = VGroup()
+    if total <= 0:
+        return group
+    n = max(int(round((total + gap) / (dash + gap))), 1)
+    period = (total - dash) / (n - 1) if n > 1 else 0.0  # dash starts spread evenly, last ends at the end
+    for i in range(n):
+        a = i * period
+        b = min(a + (dash if n > 1 else total), total)
+        inner = (s > a) & (s < b)
+        piece = np.vstack([_point_at(pts, s, a), pts[inner], _point_at(pts, s, b)])
+        group.add(VMobject(**style).set_points_as_corners(piece))
+    return group
+
+
+def _point_at(pts, s, at):
+    i = int(np.clip(np.searchsorted(s, at) - 1, 0, len(s) - 2))
+    t = (at - s[i]) / (s[i + 1] - s[i]) if s[i + 1] > s[i] else 0.0
+    return pts[i] + t * (pts[i + 1] - pts[i])
+

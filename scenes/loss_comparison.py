@@ -74,7 +74,7 @@ class LossComparison(ThemedScene):
             self.slice_xy.append(xy)
             curve = reveal_trail(make_trail(ax, xy, colour, stroke_width=4.0), tracker)
             head = make_point(ax, xy, tracker, colour, radius=0.07)
-            label = Tex(name, font_size=28, color=colour).next_to(ax.c2p(*xy[-1]), RIGHT, buff=0.15)
+            label = Tex(name, font_size=28, color=colour)
             curves.add(curve)
             heads.add(head)
             end_labels.add(label)
@@ -82,12 +82,21 @@ class LossComparison(ThemedScene):
         cursor.add_updater(lambda m: m.put_start_and_end_on(
             ax.c2p(interpolate_path(vw[:, None], tracker.get_value())[0], lo),
             ax.c2p(interpolate_path(vw[:, None], tracker.get_value())[0], hi)))
-        self.curves = curves
+        def follow(labels):  # each name rides beside its curve's head, the upper one above
+            ys = [h.get_center()[1] for h in heads]
+            for i, (lab, head) in enumerate(zip(labels, heads)):
+                upper = ys[i] >= max(ys)
+                lab.next_to(head.get_center(), RIGHT, buff=0.18)
+                lab.shift((0.2 if upper else -0.2) * UP)
+
+        follow(end_labels)
+        end_labels.add_updater(follow)
+        self.curves, self.end_labels = curves, end_labels
         self.add(curves)
-        self.play(FadeIn(cursor), FadeIn(heads), run_time=0.4)
+        self.play(FadeIn(cursor), FadeIn(heads), FadeIn(end_labels), run_time=self.LABEL_TIME)
         self.play(tracker.animate(rate_func=linear, run_time=n * self.SECONDS_PER_SAMPLE).set_value(n))
-        self.play(FadeOut(cursor), FadeOut(heads), FadeIn(end_labels, shift=0.1 * RIGHT),
-                  run_time=self.LABEL_TIME)
+        end_labels.clear_updaters()
+        self.play(FadeOut(cursor), FadeOut(heads), run_time=self.LABEL_TIME)
         self.wait(self.HOLD)
 
         # ── Beat 4: each valley's minimum, its value, and where each descent stopped ──────────

@@ -60,6 +60,7 @@ class HillDescent(ThemedThreeDScene):
                                opacity=self.SURFACE_OPACITY, stroke_color=pal.background,
                                stroke_opacity=0.35)
         self.camera.should_apply_shading = self.SHADING
+        self.surface = surface
 
         # ---------------------------------------------------------------- the top-down view
         map_pal = SimpleNamespace(**{**vars(pal), "landscape": pal.surface})

@@ -33,11 +33,12 @@ def check_video(name, path, duration):
 
 
 def units_per_data(axes, dims: int) -> np.ndarray:
-    """Scene units per data unit along each axis (from c2p of unit steps)."""
-    origin = np.asarray(axes.c2p(*([0.0] * dims)), dtype=float)
+    """Scene units per data unit along each of the first ``dims`` axes (c2p of unit steps)."""
+    n = len(axes.get_axes())
+    origin = np.asarray(axes.c2p(*([0.0] * n)), dtype=float)
     out = []
     for i in range(dims):
-        e = [0.0] * dims
+        e = [0.0] * n
         e[i] = 1.0
         out.append(np.linalg.norm(np.asarray(axes.c2p(*e), dtype=float) - origin))
     return np.array(out)
@@ -65,3 +66,90 @@ def test_convex_descent(tmp_path):
     d = load_scenario(SCENES["convex-descent"].data[0])
     final = np.c_[d["positions"][-1, :, 0], d["losses"][-1]]  # (x_T, f(x_T)) on the curve
     assert_points_at("convex-descent", scene, scene.axes, scene.dots, final)
+
+
+# ---------------------------------------------------------------- multiple-minima
+def test_multiple_minima(tmp_path):
+    scene, path, duration = render("multiple-minima", tmp_path)
+    check_video("multiple-minima", path, duration)
+    d = load_scenario(SCENES["multiple-minima"].data[0])
+    final_x, final_f = d["positions"][-1, :, 0], d["losses"][-1]
+    assert_points_at("multiple-minima", scene, scene.axes, scene.dots, np.c_[final_x, final_f])
+    # every point wears the colour of the minimum it ended in (nearest minimum, from the data)
+    g, loc = d["global_minima"][:, 0], d["local_minima"][:, 0]
+    caught = 0
+    for b, dot in enumerate(scene.dots):
+        to_global = np.min(np.abs(final_x[b] - g))
+        to_local = np.min(np.abs(final_x[b] - loc))
+        want = scene.pal.minimum_global if to_global < to_local else scene.pal.minimum_local
+        caught += to_local < to_global
+        assert dot.get_fill_color().to_hex() == want.to_hex(), (
+            f"multiple-minima: point {b} ends at x = {final_x[b]:.3f} but is coloured "
+            f"{dot.get_fill_color().to_hex()}, not {want.to_hex()}")
+    assert 0 < caught < len(scene.dots), "multiple-minima: the data should show both outcomes"
+
+
+# ---------------------------------------------------------------- hill-descent
+def test_hill_descent(tmp_path, monkeypatch):
+    from scenes.hill_descent import HillDescent
+
+    monkeypatch.setattr(HillDescent, "RESOLUTION", 10)  # lean at test size (10 divides the grid)
+    scene, path, duration = render("hill-descent", tmp_path)
+    check_video("hill-descent", path, duration)
+    d = load_scenario(SCENES["hill-descent"].data[0])
+    final = d["positions"][-1]
+    # 3-D view: x, y are the last position, the height is the stored f there (plus the lift)
+    assert_points_at("hill-descent 3-D", scene, scene.axes, scene.dots, final)
+    px = pixel_size(scene)
+    z_unit = units_per_data(scene.axes, 3)[2]
+    for b, dot in enumerate(scene.dots):
+        z = back_to_data(scene.axes, dot.get_center())[2]
+        want = d["losses"][-1, b] + scene.LIFT
+        assert abs(z - want) * z_unit <= px, f"hill-descent: point {b} height {z:.4f} != f {want:.4f}"
+    # top-down view: the same last positions
+    assert_points_at("hill-descent top-down", scene, scene.top_axes, scene.top_dots, final)
+    # the surface is the stored grid: every vertex maps back to (x_j, y_i, grid_f[i, j])
+    gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+    faces = scene.surface.submobjects
+    assert len(faces) == 10 * 10
+    for face in faces[::7]:
+        for p in face.get_anchors():
+            x, y, z = back_to_data(scene.axes, p)
+            j, i = int(np.argmin(np.abs(gx - x))), int(np.argmin(np.abs(gy - y)))
+            assert abs(x - gx[j]) < 1e-6 and abs(y - gy[i]) < 1e-6, "vertex off the grid"
+            assert abs(z - gf[i, j]) < 1e-6, f"surface height {z:.5f} != grid {gf[i, j]:.5f}"
+
+
+# ---------------------------------------------------------------- gradient-field
+def test_gradient_field(tmp_path):
+    scene, path, duration = render("gradient-field", tmp_path)
+    check_video("gradient-field", path, duration)
+    d = load_scenario(SCENES["gradient-field"].data[0])
+    assert_points_at("gradient-field", scene, scene.axes, scene.dots, d["positions"][-1])
+    # the arrows are the stored field: direction of ∇f at their node, length ∝ |∇f|
+    fx, fy, fg = d["field_x"], d["field_y"], d["field_grad"]
+    mags = np.linalg.norm(fg, axis=-1)
+    scale = units_per_data(scene.axes, 2)
+    ratios = []
+    assert len(scene.field) > 0.8 * fg.shape[0] * fg.shape[1], "most grid nodes need an arrow"
+    for arrow in scene.field:
+        start, end = back_to_data(scene.axes, arrow.get_start())[:2], back_to_data(scene.axes, arrow.get_end())[:2]
+        mid = (start + end) / 2
+        j, i = int(np.argmin(np.abs(fx - mid[0]))), int(np.argmin(np.abs(fy - mid[1])))
+        assert np.allclose(mid, [fx[j], fy[i]], atol=1e-6), f"arrow centred at {mid}, not on a node"
+        v = (end - start) * scale
+        g = fg[i, j] * scale
+        cos = v @ g / (np.linalg.norm(v) * np.linalg.norm(g))
+        assert cos > np.cos(np.radians(1.0)), f"arrow at {mid.round(3)} is off ∇f by > 1°"
+        ratios.append(np.linalg.norm(v) / mags[i, j])
+    ratios = np.array(ratios)
+    assert np.ptp(ratios) / ratios.mean() < 0.01, "arrow lengths are not proportional to |∇f|"
+
+
+# ---------------------------------------------------------------- descent-rule
+def test_descent_rule(tmp_path):
+    scene, path, duration = render("descent-rule", tmp_path)
+    check_video("descent-rule", path, duration)
+    d = load_scenario(SCENES["descent-rule"].data[0])
+    walker = scene.WALKER
+    assert_points_at("descent-rule", scene, scene.axes, scene.dots, d["positions"][-1, [walker]])

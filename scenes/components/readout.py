@@ -46,3 +46,51 @@ def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int =
     update(group)
     group.current_value = current
     return group
+
+
+def make_vector_readout(pal, label: str, values, tracker: ValueTracker, decimals: int = 2,
+                        font_size: float = 30, color=None, index=None) -> VGroup:
+    """``label (v₁, v₂, …)`` for the row ``values[index(step)]`` of a (T+1, d) array; ``index``
+    maps the tracker's value to a row (default: the nearest step). Numbers keep their baseline."""
+    values = np.asarray(values, dtype=float)
+    colour = pal.foreground if color is None else color
+    dim = values.shape[1]
+    if index is None:
+        def index(t):
+            return int(round(t))
+    pieces = [label, r"\left("]
+    for j in range(dim):
+        pieces += ["0", "," if j < dim - 1 else r"\right)"]
+    ref = MathTex(*pieces, font_size=font_size, color=colour)
+    lab = ref[0].copy()
+    centre = ref[0].get_center()[1]
+    drops = [m.get_bottom()[1] - centre for m in ref]  # each glyph's bottom below the label's centre
+    glyphs = [ref[1].copy()] + [ref[2 + 2 * j + 1].copy() for j in range(dim)]
+    nums = [DecimalNumber(values[0, j], num_decimal_places=decimals, font_size=font_size,
+                          color=colour) for j in range(dim)]
+    gap = 0.06
+    group = VGroup(lab, glyphs[0])
+    for j in range(dim):
+        group.add(nums[j], glyphs[j + 1])
+
+    def row(t):
+        return int(np.clip(index(t), 0, len(values) - 1))
+
+    def update(g):
+        v = values[row(tracker.get_value())]
+        c = lab.get_center()[1]
+        glyphs[0].next_to(lab, RIGHT, buff=0.12)
+        glyphs[0].shift(UP * (c + drops[1] - glyphs[0].get_bottom()[1]))
+        prev = glyphs[0]
+        for j in range(dim):
+            nums[j].set_value(v[j])
+            nums[j].next_to(prev, RIGHT, buff=gap)
+            nums[j].shift(UP * (c + drops[2 + 2 * j] - nums[j].get_bottom()[1]))
+            glyphs[j + 1].next_to(nums[j], RIGHT, buff=gap)
+            glyphs[j + 1].shift(UP * (c + drops[3 + 2 * j] - glyphs[j + 1].get_bottom()[1]))
+            prev = glyphs[j + 1]
+
+    group.add_updater(update)
+    update(group)
+    group.current_row = lambda: row(tracker.get_value())
+    return group

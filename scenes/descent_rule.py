@@ -1,0 +1,293 @@
+"""descent-rule: the update rule θᵢ₊₁ = θᵢ − α∇f(θᵢ), each symbol tied to the hill in the fog.
+
+Left, the hill f(x, y) = sin x · sin y seen from above around one walker's path; right, the rule,
+one line per symbol, and a lens: what the walker can see in the fog, magnified — the local slope,
+the gradient ∇f(θᵢ) (blue), the step −α∇f(θᵢ) (orange) and where it lands, θᵢ₊₁. The colours of
+the symbols match the picture. The first steps get a beat each, the rest run; then the fog lifts
+on the whole path. Data: ``build/data/hill.npz`` (one of its walkers).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, ManimColor,
+                   GrowArrow, Indicate, MathTex, SurroundingRectangle, Tex, ValueTracker, VGroup,
+                   Write, always_redraw, config, smooth)
+
+from scenes.components.fog import make_fog, make_fog_animation, make_fog_lift_animation, make_lens
+from scenes.components.landscape import colormap_rgb, make_landscape, make_panel_axes
+from scenes.components.readout import make_readout, make_vector_readout
+from scenes.components.style import ThemedScene, interpolate_path
+from scenes.components.trail import make_descent_animation, make_point, make_trail, reveal_trail
+from scenes.components.vectors import make_arrow_animation, make_tracked_arrow
+
+
+def _mix(a, b, t):
+    return a.interpolate(b, t)
+
+
+class DescentRule(ThemedScene):
+    SCENARIO = "hill"
+    WALKER = 5  # the trajectory shown: it starts near a hilltop and walks down to a valley
+    # ---------------------------------------------------------------- pace (seconds)
+    WRITE = 2.0  # the rule
+    EXPLAIN = 1.3  # each symbol's beat
+    READ = 0.7  # a pause after each
+    FOG = 1.2  # the fog rolling in, the lens opening
+    SLOW_STEPS = 3  # steps shown one beat at a time
+    SLOW_MOVE = 1.2
+    SLOW_HOLD = 0.6
+    SECONDS_PER_STEP = 0.08  # the remaining steps
+    LIFT = 1.5  # the fog lifting
+    HOLD = 3.0
+    # ---------------------------------------------------------------- look
+    VIEW_HALF = 3.3  # data units of map each side of the path's centre
+    MAP_SIZE = 5.3  # scene units
+    FOG_CLEAR = 0.45  # scene radius of the clear disc around the walker on the map
+    LENS_RADIUS = 1.3  # scene units
+    LENS_SCALE = 13.0  # lens scene units per data unit: the step −α∇f is drawn to this scale
+    LEVEL_STEP = 0.01  # f between two level lines in the lens
+    SHADE_SPAN = 1.0  # the lens shading spans f ± |∇f|·SHADE_SPAN (a cue: darker uphill)
+    GRAD_LENGTH = 1.1  # scene length of the longest ∇f arrow in the lens (display scale)
+
+    def construct(self):
+        pal = self.pal
+        fonts = pal.fonts
+        d = self.data(self.SCENARIO)
+        w = self.WALKER
+        P = d["positions"][:, w]  # (T+1, 2)
+        F = d["losses"][:, w]  # (T+1,)
+        G = d["grads"][:, w]  # (T+1, 2)
+        steps = len(P) - 1
+        lr = d.lr
+        gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+        c_theta, c_grad, c_step, c_f = pal.point, pal.derivative, pal.step, pal.paths[4]
+
+        # ---------------------------------------------------------------- the rule, colour-coded
+        rule = MathTex(r"\theta_{i+1}", "=", r"\theta_i", "-", r"\alpha", r"\nabla", "f",
+                       r"(\theta_i)", font_size=fonts["math_size"] + 12, color=pal.foreground)
+        for j, c in ((0, c_theta), (2, c_theta), (4, c_step), (5, c_grad), (6, c_f), (7, c_theta)):
+            rule[j].set_color(c)
+        rule.to_edge(UP, buff=0.35)
+
+        # ---------------------------------------------------------------- the map around the path
+        centre = (P.min(axis=0) + P.max(axis=0)) / 2
+        ix = np.flatnonzero(np.abs(gx - centre[0]) <= self.VIEW_HALF)
+        iy = np.flatnonzero(np.abs(gy - centre[1]) <= self.VIEW_HALF)
+        cx, cy, cf = gx[ix], gy[iy], gf[np.ix_(iy, ix)]
+        lo, hi = float(gf.min()), float(gf.max())
+        map_stops = [_mix(pal.background, c_f, 0.04), _mix(pal.background, c_f, 0.24),
+                     _mix(pal.background, c_f, 0.55)]
+        ticks_x = [v for v in range(-6, 7) if cx[0] <= v <= cx[-1]]
+        ticks_y = [v for v in range(-6, 7) if cy[0] <= v <= cy[-1]]
+        ax = make_panel_axes(pal, (cx[0], cx[-1], 1), (cy[0], cy[-1], 1), self.MAP_SIZE,
+                             self.MAP_SIZE * (cy[-1] - cy[0]) / (cx[-1] - cx[0]),
+                             x_label="x", y_label="y", x_numbers=ticks_x, y_numbers=ticks_y,
+                             number_size=fonts["small_size"] - 2, label_size=fonts["label_size"])
+        ax.move_to(LEFT * 3.85 + DOWN * 0.6)
+        self.axes = ax
+        hill = make_landscape(SimpleNamespace(**{**vars(pal), "landscape": map_stops}), ax,
+                              cx, cy, cf, n_levels=9, norm="linear")
+
+        # ---------------------------------------------------------------- the right column
+        col_x = 0.2
+        rows_spec = [
+            (r"f", c_f, r"the surface height of the hill"),
+            (r"\theta", c_theta, r"the position $(x, y)$, seen from above"),
+            (r"\nabla f(\theta)", c_grad, r"the gradient: the way up, so we step against it"),
+            (r"\alpha", c_step, rf"the learning rate: how big a step ($\alpha = {lr:g}$)"),
+        ]
+        rows = VGroup()
+        for sym, colour, text in rows_spec:
+            s = MathTex(sym, font_size=fonts["math_size"] - 2, color=colour)
+            t = Tex(text, font_size=fonts["small_size"] + 3, color=pal.foreground)
+            rows.add(VGroup(s, t))
+        sym_w = max(r[0].width for r in rows)
+        for j, r in enumerate(rows):
+            r[0].move_to([col_x + sym_w / 2, 2.2 - 0.52 * j, 0])
+            r[1].next_to([col_x + sym_w + 0.35, r[0].get_y(), 0], RIGHT, buff=0)
+        room = config.frame_width / 2 - 0.25 - col_x  # keep the rows inside the frame
+        if rows.width > room:
+            rows.scale(room / rows.width, about_edge=LEFT)
+        lens_pos = np.array([col_x + self.LENS_RADIUS + 0.1, -1.75, 0.0])
+
+        # ---------------------------------------------------------------- beat: the rule
+        self.play(Write(rule), run_time=self.WRITE)
+
+        def flag(part, colour):
+            box = SurroundingRectangle(part, color=colour, buff=0.06, stroke_width=2.5)
+            return box
+
+        # ---------------------------------------------------------------- beat: f, the height of the hill
+        box = flag(rule[6], c_f)
+        self.play(FadeIn(hill.bands), Create(hill.contours), FadeIn(ax), Create(box),
+                  FadeIn(rows[0], shift=LEFT * 0.2), run_time=self.EXPLAIN)
+        self.wait(self.READ)
+
+        # ---------------------------------------------------------------- beat: θ, where we stand
+        k = ValueTracker(0)
+
+        def here():
+            return interpolate_path(P, k.get_value())
+
+        walker = make_point(ax, P, k, c_theta, radius=pal.strokes["point_radius"])
+        walker.set_stroke(pal.background, width=2)
+        trail = make_trail(ax, P, c_theta, 2.5, opacity=0.9)
+        reveal_trail(trail, k)
+        p0 = np.asarray(ax.c2p(*P[0]))
+        guides = VGroup(DashedLine(p0, ax.c2p(P[0][0], cy[0]), color=c_theta, stroke_width=2),
+                        DashedLine(p0, ax.c2p(cx[0], P[0][1]), color=c_theta, stroke_width=2))
+        theta_label = MathTex(r"\theta_0", "=", rf"({P[0][0]:.2f},\ {P[0][1]:.2f})",
+                              font_size=fonts["label_size"], color=c_theta)
+        theta_label.next_to(p0, UP + RIGHT, buff=0.1)
+        theta_label.set_stroke(pal.background, width=4, background=True)
+        self.play(box.animate.become(flag(VGroup(rule[0], rule[2], rule[7]), c_theta)),
+                  FadeIn(walker, scale=0.5), Create(guides), FadeIn(theta_label),
+                  FadeIn(rows[1], shift=LEFT * 0.2), run_time=self.EXPLAIN)
+        self.add(trail, walker)
+        self.wait(self.READ)
+
+        # ---------------------------------------------------------------- beat: the fog, and what we can see
+        map_scale = self.MAP_SIZE / (cx[-1] - cx[0])  # scene units per data unit on the map
+        lens_scale = self.LENS_SCALE
+        zoom = lens_scale / map_scale
+        fog_colour = _mix(pal.background, pal.muted, 0.3)  # grey, unlike any ground colour
+        fog = make_fog(ax.frame, lambda: ax.c2p(*here()), radius=self.FOG_CLEAR,
+                       color=fog_colour, opacity=0.93)
+        sight = always_redraw(lambda: Circle(radius=self.FOG_CLEAR, stroke_color=pal.muted,
+                                             stroke_width=1.2, stroke_opacity=0.8)
+                              .move_to(ax.c2p(*here())))
+        g_top = float(np.max(np.linalg.norm(G, axis=1)))
+
+        def grad_now():
+            return interpolate_path(G, k.get_value())
+
+        def lens_now():
+            f_now, g = float(interpolate_path(F, k.get_value())), grad_now()
+            slope = float(np.linalg.norm(g))
+            # level lines where the stored height changes by LEVEL_STEP along the stored slope
+            span = self.LENS_RADIUS / lens_scale * slope  # change of f across the lens radius
+            first = np.ceil((f_now - span) / self.LEVEL_STEP)
+            levels = (first + np.arange(0, 60)) * self.LEVEL_STEP
+            levels = levels[levels <= f_now + span]
+            offsets = (levels - f_now) / max(slope, 1e-9) * lens_scale
+            shade = slope * self.SHADE_SPAN
+            low, high = colormap_rgb(map_stops, (np.array([f_now - shade, f_now + shade]) - lo) / (hi - lo))
+            return make_lens(lens_pos, self.LENS_RADIUS, g, offsets, ManimColor.from_rgb(low),
+                             ManimColor.from_rgb(high), pal.muted, pal.foreground, rim_width=2.0)
+
+        lens = always_redraw(lens_now)
+        lens_walker = Dot(lens_pos, radius=pal.strokes["point_radius"] * 1.2, color=c_theta)
+        lens_walker.set_stroke(pal.background, width=2)
+        lens_caption = Tex(rf"in the fog: the ground at $\theta_i$,\\ magnified $\times{zoom:.0f}$",
+                           font_size=fonts["small_size"], color=pal.muted)
+        lens_caption.next_to(lens_pos + DOWN * self.LENS_RADIUS, DOWN, buff=0.15)
+        self.play(FadeOut(guides), FadeOut(theta_label), make_fog_animation(fog, self.FOG),
+                  FadeIn(sight), FadeIn(lens, scale=0.8), FadeIn(lens_walker),
+                  FadeIn(lens_caption), box.animate.set_opacity(0), run_time=self.FOG)
+        self.add(fog, sight, walker, lens, lens_walker)
+
+        # ---------------------------------------------------------------- beat: ∇f(θ), the way up
+        def lens_point(xy):  # data near the walker -> the lens
+            offset = (np.asarray(xy, dtype=float) - here()) * lens_scale
+            return lens_pos + np.array([offset[0], offset[1], 0.0])
+
+        def next_index():
+            return min(int(np.floor(k.get_value() + 1e-6)) + 1, steps)
+
+        grad_arrow = make_tracked_arrow(
+            lambda: lens_pos,
+            lambda: lens_pos + _scene_vec(grad_now()) / g_top * self.GRAD_LENGTH,
+            c_grad, stroke_width=5, tip_length=0.2, min_length=0.05)
+        grad_label = MathTex(r"\nabla f(\theta_i)", font_size=fonts["label_size"], color=c_grad)
+        grad_label.set_stroke(pal.background, width=4, background=True)
+        grad_label.add_updater(lambda m: m.move_to(
+            grad_arrow.get_end() + 0.42 * _unit(grad_arrow.get_end() - lens_pos)))
+        self.play(make_arrow_animation(grad_arrow), FadeIn(grad_label),
+                  box.animate.become(flag(VGroup(rule[5], rule[6], rule[7]), c_grad)).set_opacity(1),
+                  FadeIn(rows[2], shift=LEFT * 0.2), run_time=self.EXPLAIN)
+        self.add(grad_arrow, grad_label)
+        self.wait(self.READ)
+
+        # ---------------------------------------------------------------- beat: α, the step against it
+        step_arrow = make_tracked_arrow(lambda: lens_pos, lambda: lens_point(P[next_index()]),
+                                        c_step, stroke_width=5, tip_length=0.16, min_length=0.05)
+        landing = always_redraw(lambda: Circle(radius=0.07, stroke_color=c_theta, stroke_width=2.5)
+                                .move_to(lens_point(P[next_index()])))
+        step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=fonts["label_size"],
+                             color=c_step)
+        step_label.set_stroke(pal.background, width=4, background=True)
+        step_label.add_updater(lambda m: m.move_to(
+            step_arrow.get_end() + _unit(step_arrow.get_end() - lens_pos) * 0.2
+            + _perp(step_arrow.get_end() - lens_pos) * 0.4))
+        self.play(make_arrow_animation(step_arrow), FadeIn(landing), FadeIn(step_label),
+                  box.animate.become(flag(VGroup(rule[3], rule[4], rule[5], rule[6], rule[7]), c_step)),
+                  FadeIn(rows[3], shift=LEFT * 0.2), run_time=self.EXPLAIN)
+        self.add(step_arrow, landing, step_label)
+
+        # ---------------------------------------------------------------- the numbers of this step
+        def at_step(t):
+            return int(np.floor(t + 1e-6))
+
+        moves = np.diff(P, axis=0)  # θ_{i+1} − θ_i: the step actually taken (= −α∇f(θ_i))
+        moves = np.vstack([moves, moves[-1:] * 0])
+        nexts = np.vstack([P[1:], P[-1:]])
+        size = fonts["small_size"] + 2
+        readouts = VGroup(
+            make_readout(pal, "i =", np.arange(steps + 1), k, decimals=0, font_size=size),
+            make_vector_readout(pal, r"\theta_i =", P, k, font_size=size, color=c_theta,
+                                index=at_step),
+            make_vector_readout(pal, r"\nabla f(\theta_i) =", G, k, font_size=size, color=c_grad,
+                                index=at_step),
+            make_vector_readout(pal, r"-\alpha\nabla f(\theta_i) =", moves, k, decimals=3,
+                                font_size=size, color=c_step, index=at_step),
+            make_vector_readout(pal, r"\theta_{i+1} =", nexts, k, font_size=size, color=c_theta,
+                                index=at_step),
+        )
+        readouts[0].submobjects[0].set_color(pal.muted)
+        readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        readouts.next_to(lens_pos + RIGHT * self.LENS_RADIUS, RIGHT, buff=0.45)
+        self.play(FadeIn(readouts), box.animate.become(flag(rule, pal.muted)).set_opacity(0),
+                  run_time=0.8)
+
+        # ---------------------------------------------------------------- beat: the first steps, one at a time
+        self.wait(self.READ)
+        for i in range(1, self.SLOW_STEPS + 1):
+            self.play(k.animate.set_value(i), run_time=self.SLOW_MOVE, rate_func=smooth)
+            self.wait(self.SLOW_HOLD)
+
+        # ---------------------------------------------------------------- beat: walking on in the fog
+        self.play(FadeOut(grad_label), FadeOut(step_label), run_time=0.4)
+        self.play(make_descent_animation(k, steps, self.SECONDS_PER_STEP))
+
+        # ---------------------------------------------------------------- beat: the fog lifts
+        self.dots = [walker]
+        end_note = Tex(r"\begin{flushleft}The fog lifts: $\theta$ has walked down\\"
+                       r"to a valley floor, a minimum of $f$.\end{flushleft}",
+                       font_size=fonts["label_size"], color=pal.foreground)
+        end_note.next_to(rows, DOWN, buff=0.5, aligned_edge=LEFT)
+        self.play(make_fog_lift_animation(fog, self.LIFT), FadeOut(sight),
+                  FadeOut(VGroup(lens, lens_walker, lens_caption, grad_arrow, step_arrow, landing)),
+                  run_time=self.LIFT)
+        self.remove(fog)
+        self.play(FadeIn(end_note, shift=UP * 0.1),
+                  readouts.animate.next_to(end_note, DOWN, buff=0.45, aligned_edge=LEFT),
+                  run_time=0.8)
+        self.wait(self.HOLD)
+
+
+def _unit(v):
+    v = np.asarray(v, dtype=float)
+    n = np.linalg.norm(v)
+    return v / n if n > 0 else np.array([1.0, 0.0, 0.0])
+
+
+def _scene_vec(v):
+    return np.array([v[0], v[1], 0.0])
+
+
+def _perp(v):
+    u = _unit(v)
+    return np.array([-u[1], u[0], 0.0])

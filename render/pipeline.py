@@ -8,8 +8,9 @@ quality table, the faststart remux), so ``render/videos.mk`` makes the videos de
 - manim writes to an absolute ``-o`` path inside that directory; the result is remuxed (or moved)
   to a temporary name under ``build/render/tmp`` and renamed onto the target. A killed render
   leaves nothing under ``media/``.
-- manim's output goes to ``build/render/logs/<scene>.log`` (the terminal with ``VERBOSE=1``); a
-  failure names the scene and quotes the end of its log.
+- manim's output goes to ``build/render/logs/<scene>.<kind>.log`` (the terminal with
+  ``VERBOSE=1``); a failure names the scene and quotes the end of its log.
+- LaTeX output is shared between renders through a cache of complete SVG files (see below).
 """
 
 from __future__ import annotations
@@ -229,9 +230,53 @@ def _die_with_parent():  # Linux: manim goes when its render process goes
         pass
 
 
+# --------------------------------------------------------------------------- the TeX cache
+#
+# Typesetting dominates small renders (learning-rates at 144p: 42 s with a cold cache, 11 s warm).
+# manim looks up ``<media_dir>/Tex/<hash of the LaTeX source>.svg`` before running latex, so each
+# private media dir is seeded with hard links to the SVGs of earlier renders, and a successful
+# render adds its new SVGs under their final name by an atomic rename. Renders never share a
+# directory they write into, and a reader only ever sees complete files.
+
+TEX_CACHE = WORK / "tex-cache"
+
+
+def seed_tex(tex_dir: Path) -> int:
+    tex_dir.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for svg in TEX_CACHE.glob("*.svg") if TEX_CACHE.is_dir() else ():
+        try:
+            os.link(svg, tex_dir / svg.name)
+        except FileExistsError:
+            continue
+        except OSError:
+            shutil.copyfile(svg, tex_dir / svg.name)
+        n += 1
+    return n
+
+
+def harvest_tex(tex_dir: Path) -> int:
+    TEX_CACHE.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for svg in tex_dir.glob("*.svg") if tex_dir.is_dir() else ():
+        dst = TEX_CACHE / svg.name
+        if dst.exists():
+            continue
+        tmp = TEX_CACHE / f".{svg.name}.{os.getpid()}.tmp"
+        try:
+            os.link(svg, tmp)
+        except OSError:
+            shutil.copyfile(svg, tmp)
+        os.replace(tmp, dst)
+        n += 1
+    return n
+
+
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
-              still: bool = False, verbose: bool = False) -> float:
-    """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene."""
+              still: bool = False, verbose: bool = False, log_key: str = "video") -> float:
+    """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
+
+    manim's output goes to ``build/render/logs/<scene>.<log_key>.log``."""
     path = scene_file(entry)
     if not path.exists():
         raise RenderError(f"scene {entry.name}: {path.relative_to(ROOT)} does not exist "
@@ -242,8 +287,9 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
                           f"in {data}; run make data")
     logdir = WORK / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
-    log = logdir / f"{entry.name}{'.still' if still else ''}.log"
+    log = logdir / f"{entry.name}.{log_key}.log"
     cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still)
+    seed_tex(media_dir / "Tex")
     t0 = time.perf_counter()
     with open(log, "wb") as logf:
         logf.write((" ".join(cmd) + "\n").encode())
@@ -265,6 +311,7 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     seconds = time.perf_counter() - t0
     if rc != 0 or not out.exists():
         raise RenderError(_failure_message(entry, rc, log, verbose))
+    harvest_tex(media_dir / "Tex")
     return seconds
 
 
@@ -333,7 +380,8 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
     check_tools()
     with workdir(f"{name}.{key}") as work:
         raw = work / "raw.mp4"
-        seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose)
+        seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
+                            log_key=key)
         info = ffmpeg.video_info(raw)
         reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p")
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
@@ -352,7 +400,7 @@ def render_still(name: str, quality: str, theme: str | None = None, *, out: Path
     with workdir(f"{name}.still") as work:
         png = work / "still.png"
         seconds = run_manim(entry, q, theme, data, out=png, media_dir=work / "media", still=True,
-                            verbose=verbose)
+                            verbose=verbose, log_key="still")
         with atomic_output(out) as tmp:
             shutil.copyfile(png, tmp)
     return Rendered(Path(out), seconds, 1, 0.0)

@@ -168,6 +168,11 @@ def test_make_videos_end_to_end(tmp_path):
         assert f'poster="posters/{name}.png"' in page and html.escape(desc) in page
     assert "http://" not in page and "https://" not in page and "//" not in page.replace("://", "")
 
+    # LaTeX typeset once is kept for later renders, as complete SVG files only
+    cache = root / "build" / "render" / "tex-cache"
+    svgs = list(cache.iterdir())
+    assert svgs and all(p.suffix == ".svg" and p.read_text().rstrip().endswith("</svg>") for p in svgs)
+
     # ---------------------------------------------------------------- a second run renders nothing
     before = snapshot(media)
     res = make(root, "videos", Q)
@@ -308,7 +313,7 @@ def test_failing_scene_is_named_and_leaves_no_output(tmp_path):
     assert not (media / "manifest.json").exists()  # the manifest waits for every scene
     assert not list((root / "build" / "render" / "tmp").iterdir())
     assert not (root / "build" / "render" / "work" / "fixture-broken.video").exists()
-    log = root / "build" / "render" / "logs" / "fixture-broken.log"
+    log = root / "build" / "render" / "logs" / "fixture-broken.video.log"
     assert "FileNotFoundError" in log.read_text()
 
 

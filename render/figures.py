@@ -654,6 +654,8 @@ def view_exit(pts: np.ndarray, domain) -> tuple[int, np.ndarray, str] | None:
             crossings.append(((hi - a[axis]) / (b[axis] - a[axis]), high_edge))
         elif b[axis] < lo:
             crossings.append(((lo - a[axis]) / (b[axis] - a[axis]), low_edge))
+    if not crossings:  # a non-finite point (the runner freezes diverged runs, but be safe)
+        return k, a.copy(), "lost"
     t, edge = min(crossings)
     point = a + t * (b - a)
     point[0] = min(max(point[0], x0), x1)  # exactly on the border despite round-off

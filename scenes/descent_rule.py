@@ -78,8 +78,8 @@ class DescentRule(ThemedScene):
         iy = np.flatnonzero(np.abs(gy - centre[1]) <= self.VIEW_HALF)
         cx, cy, cf = gx[ix], gy[iy], gf[np.ix_(iy, ix)]
         lo, hi = float(gf.min()), float(gf.max())
-        map_stops = [_mix(pal.background, c_f, 0.04), _mix(pal.background, c_f, 0.24),
-                     _mix(pal.background, c_f, 0.55)]
+        map_stops = [_mix(pal.background, c_f, 0.04), _mix(pal.background, c_f, 0.22),
+                     _mix(pal.background, c_f, 0.45)]
         ticks_x = [v for v in range(-6, 7) if cx[0] <= v <= cx[-1]]
         ticks_y = [v for v in range(-6, 7) if cy[0] <= v <= cy[-1]]
         ax = make_panel_axes(pal, (cx[0], cx[-1], 1), (cy[0], cy[-1], 1), self.MAP_SIZE,
@@ -142,7 +142,7 @@ class DescentRule(ThemedScene):
         theta_label = MathTex(r"\theta_0", "=", rf"({P[0][0]:.2f},\ {P[0][1]:.2f})",
                               font_size=fonts["label_size"], color=c_theta)
         theta_label.next_to(p0, UP + RIGHT, buff=0.1)
-        theta_label.set_stroke(pal.background, width=4, background=True)
+        theta_label.set_stroke(pal.background, width=3, background=True)
         self.play(box.animate.become(flag(VGroup(rule[0], rule[2], rule[7]), c_theta)),
                   FadeIn(walker, scale=0.5), Create(guides), FadeIn(theta_label),
                   FadeIn(rows[1], shift=LEFT * 0.2), run_time=self.EXPLAIN)
@@ -202,11 +202,12 @@ class DescentRule(ThemedScene):
             lambda: lens_pos + _scene_vec(grad_now()) / g_top * self.GRAD_LENGTH,
             c_grad, stroke_width=5, tip_length=0.2, min_length=0.05)
         grad_label = MathTex(r"\nabla f(\theta_i)", font_size=fonts["label_size"], color=c_grad)
-        grad_label.set_stroke(pal.background, width=4, background=True)
+        grad_label.set_stroke(pal.background, width=3, background=True)
+        # labels beside their arrows, on either side of the line the two arrows share
         grad_label.add_updater(lambda m: m.move_to(
-            grad_arrow.get_end() + 0.42 * _unit(grad_arrow.get_end() - lens_pos)))
+            (lens_pos + grad_arrow.get_end()) / 2 + _perp(grad_arrow.get_end() - lens_pos) * 0.4))
         self.play(make_arrow_animation(grad_arrow), FadeIn(grad_label),
-                  box.animate.become(flag(VGroup(rule[5], rule[6], rule[7]), c_grad)).set_opacity(1),
+                  box.animate.become(flag(VGroup(rule[5], rule[6], rule[7]), c_grad)),
                   FadeIn(rows[2], shift=LEFT * 0.2), run_time=self.EXPLAIN)
         self.add(grad_arrow, grad_label)
         self.wait(self.READ)
@@ -218,10 +219,10 @@ class DescentRule(ThemedScene):
                                 .move_to(lens_point(P[next_index()])))
         step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=fonts["label_size"],
                              color=c_step)
-        step_label.set_stroke(pal.background, width=4, background=True)
+        step_label.set_stroke(pal.background, width=3, background=True)
         step_label.add_updater(lambda m: m.move_to(
-            step_arrow.get_end() + _unit(step_arrow.get_end() - lens_pos) * 0.2
-            + _perp(step_arrow.get_end() - lens_pos) * 0.4))
+            lens_pos - _unit(grad_arrow.get_end() - lens_pos) * 0.45
+            - _perp(grad_arrow.get_end() - lens_pos) * 0.42))
         self.play(make_arrow_animation(step_arrow), FadeIn(landing), FadeIn(step_label),
                   box.animate.become(flag(VGroup(rule[3], rule[4], rule[5], rule[6], rule[7]), c_step)),
                   FadeIn(rows[3], shift=LEFT * 0.2), run_time=self.EXPLAIN)

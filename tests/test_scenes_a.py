@@ -21,6 +21,16 @@ pytestmark = pytest.mark.render
 FPS = TINY["frame_rate"]
 
 
+@pytest.fixture(scope="session")
+def tex_cache(tmp_path_factory):
+    """One LaTeX cache for these renders (digits, axis labels, ... compile once per session)."""
+    return tmp_path_factory.mktemp("tex")
+
+
+def render_scene(name, tmp_path, tex_cache):
+    return render(name, tmp_path, tex_dir=str(tex_cache))
+
+
 def check_video(name, path, duration):
     info = probe(path)
     assert info["codec"] == "h264", f"{name}: codec {info['codec']}"
@@ -60,8 +70,8 @@ def assert_points_at(name, scene, axes, dots, expected, what="final position"):
 
 
 # ---------------------------------------------------------------- convex-descent
-def test_convex_descent(tmp_path):
-    scene, path, duration = render("convex-descent", tmp_path)
+def test_convex_descent(tmp_path, tex_cache):
+    scene, path, duration = render_scene("convex-descent", tmp_path, tex_cache)
     check_video("convex-descent", path, duration)
     d = load_scenario(SCENES["convex-descent"].data[0])
     final = np.c_[d["positions"][-1, :, 0], d["losses"][-1]]  # (x_T, f(x_T)) on the curve
@@ -69,8 +79,8 @@ def test_convex_descent(tmp_path):
 
 
 # ---------------------------------------------------------------- multiple-minima
-def test_multiple_minima(tmp_path):
-    scene, path, duration = render("multiple-minima", tmp_path)
+def test_multiple_minima(tmp_path, tex_cache):
+    scene, path, duration = render_scene("multiple-minima", tmp_path, tex_cache)
     check_video("multiple-minima", path, duration)
     d = load_scenario(SCENES["multiple-minima"].data[0])
     final_x, final_f = d["positions"][-1, :, 0], d["losses"][-1]
@@ -90,11 +100,11 @@ def test_multiple_minima(tmp_path):
 
 
 # ---------------------------------------------------------------- hill-descent
-def test_hill_descent(tmp_path, monkeypatch):
+def test_hill_descent(tmp_path, tex_cache, monkeypatch):
     from scenes.hill_descent import HillDescent
 
     monkeypatch.setattr(HillDescent, "RESOLUTION", 10)  # lean at test size (10 divides the grid)
-    scene, path, duration = render("hill-descent", tmp_path)
+    scene, path, duration = render_scene("hill-descent", tmp_path, tex_cache)
     check_video("hill-descent", path, duration)
     d = load_scenario(SCENES["hill-descent"].data[0])
     final = d["positions"][-1]
@@ -121,8 +131,8 @@ def test_hill_descent(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- gradient-field
-def test_gradient_field(tmp_path):
-    scene, path, duration = render("gradient-field", tmp_path)
+def test_gradient_field(tmp_path, tex_cache):
+    scene, path, duration = render_scene("gradient-field", tmp_path, tex_cache)
     check_video("gradient-field", path, duration)
     d = load_scenario(SCENES["gradient-field"].data[0])
     assert_points_at("gradient-field", scene, scene.axes, scene.dots, d["positions"][-1])
@@ -147,8 +157,8 @@ def test_gradient_field(tmp_path):
 
 
 # ---------------------------------------------------------------- descent-rule
-def test_descent_rule(tmp_path):
-    scene, path, duration = render("descent-rule", tmp_path)
+def test_descent_rule(tmp_path, tex_cache):
+    scene, path, duration = render_scene("descent-rule", tmp_path, tex_cache)
     check_video("descent-rule", path, duration)
     d = load_scenario(SCENES["descent-rule"].data[0])
     walker = scene.WALKER

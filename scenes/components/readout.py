@@ -28,8 +28,14 @@ def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int =
         k = int(round(np.clip(tracker.get_value(), 0, len(values) - 1)))
         return values[k]
 
+    shown = [None]  # the value on screen: re-typeset only when it changes
+
     def update(g):
         v = current()
+        if v == shown[0]:
+            place(g.submobjects[1])
+            return
+        shown[0] = v
         if abs(v) >= scientific_above:
             exp = int(np.floor(np.log10(abs(v))))
             mant = v / 10 ** exp
@@ -76,19 +82,24 @@ def make_vector_readout(pal, label: str, values, tracker: ValueTracker, decimals
     def row(t):
         return int(np.clip(index(t), 0, len(values) - 1))
 
+    shown = [None]  # the row on screen: re-typeset only when it changes
+
     def update(g):
-        v = values[row(tracker.get_value())]
+        r = row(tracker.get_value())
+        v = values[r]
         c = lab.get_center()[1]
         glyphs[0].next_to(lab, RIGHT, buff=0.12)
         glyphs[0].shift(UP * (c + drops[1] - glyphs[0].get_bottom()[1]))
         prev = glyphs[0]
         for j in range(dim):
-            nums[j].set_value(v[j])
+            if shown[0] != r:
+                nums[j].set_value(v[j])
             nums[j].next_to(prev, RIGHT, buff=gap)
             nums[j].shift(UP * (c + drops[2 + 2 * j] - nums[j].get_bottom()[1]))
             glyphs[j + 1].next_to(nums[j], RIGHT, buff=gap)
             glyphs[j + 1].shift(UP * (c + drops[3 + 2 * j] - glyphs[j + 1].get_bottom()[1]))
             prev = glyphs[j + 1]
+        shown[0] = r
 
     group.add_updater(update)
     update(group)

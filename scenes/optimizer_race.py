@@ -5,7 +5,9 @@ where its values span decades, on a symmetric log scale where they change sign) 
 one moving dot per optimizer; right, the live loss curves on one axis, and the legend: per run the
 optimizer's name, its learning rate from ``meta["runs"]``, and, once the race reaches it, what
 happened: "converged at step k", "left the view at step k", or "diverged at step k". Runs are clipped
-to their panels; a dot that left the map becomes an arrowhead on the border pointing where it went.
+to their panels; a dot that left the map becomes an arrowhead on the border pointing where it went,
+and a run that diverged ends at its last in-bound step with a cross there, on the map and the loss
+curve.
 
 Overlapping runs stay visible: trails and dots are drawn widest-first (GD at the bottom, Adam on
 top), so runs on the same path show as parallel stripes and dots on the same point as rings.
@@ -24,11 +26,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, FadeIn, GrowFromCenter, ManimColor, MathTex,
-                   Tex, ValueTracker, VGroup, Write, interpolate_color)
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, FadeIn, GrowFromCenter, Line, ManimColor, Tex,
+                   ValueTracker, VGroup, Write, interpolate_color)
 
 from scenes.components.clipped_path import exit_step, make_clipped_path
-from scenes.components.landscape import (make_clipped_point, make_landscape,
+from scenes.components.landscape import (box_contains, make_clipped_point, make_landscape,
                                          make_landscape_animation, make_minimum_marker,
                                          make_panel_axes)
 from scenes.components.legend import baseline_of, make_legend, make_legend_animation, show_note_after
@@ -214,6 +216,21 @@ class OptimizerRace(ThemedScene):
         self.halos = halos
         self.add(*halos, *self.trails, *self.curves)
         self.add(markers)  # the minima and the start above the trails, below the dots
+        # a run that diverged: a cross where it was last in bound, on the map and on its loss
+        # curve, from its diverged step on (outside a panel, the border arrowhead marks it)
+        self.divergence_marks = VGroup()
+        for b, event in enumerate(self.events):
+            if event is None or event[0] != "diverged":
+                continue
+            for axes, xy in ((ax, self.paths_xy[b]), (lax, self.loss_xy[b])):
+                if len(xy) and box_contains(axes.box, xy[-1]):
+                    mark = self._cross(axes.c2p(*xy[-1]), pal.diverged, 0.11)
+                    mark.add_updater(lambda m, k=event[1]: m.set_opacity(
+                        1.0 if tracker.get_value() >= k else 0.0))
+                    mark.update()
+                    mark.data_xy = np.asarray(xy[-1], dtype=float)
+                    self.divergence_marks.add(mark)
+        self.add(self.divergence_marks)
         self.play(*[GrowFromCenter(p) for p in self.points],
                   *[GrowFromCenter(m) for m in self.loss_dots], run_time=self.START_TIME)
         self.wait(self.HOLD_START)
@@ -237,6 +254,14 @@ class OptimizerRace(ThemedScene):
         self.wait(self.HOLD_END)
 
     # ── Pieces ───────────────────────────────────────────────────────────────────────────────
+
+    def _cross(self, centre, colour, size: float) -> VGroup:
+        c = np.asarray(centre, dtype=float)
+        arms = VGroup(Line(c + (LEFT + DOWN) * size, c + (RIGHT + UP) * size),
+                      Line(c + (LEFT + UP) * size, c + (RIGHT + DOWN) * size))
+        arms.set_stroke(colour, width=4.0)
+        arms.set_stroke(self.pal.background, width=7.0, background=True)
+        return arms
 
     def _map_axes(self, box):
         (x0, x1), (y0, y1) = box
@@ -393,8 +418,8 @@ class RaceHimmelblau(OptimizerRace):
 class RaceRastrigin(OptimizerRace):
     SCENARIO = "race-rastrigin"
     SURFACE = "Rastrigin"
-    COLOUR_SCALE = ("log", 1.0)
-    N_LEVELS = 12
+    COLOUR_SCALE = ("log", 3.0)  # a higher floor: fewer rings crowding the deepest minima
+    N_LEVELS = 10
     LOSS_SCALE = "linear"
     PACE = ((10, 1), (70, 2), (None, 16))
 

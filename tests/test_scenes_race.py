@@ -212,6 +212,13 @@ def test_diverging_run_is_marked(tmp_path, tex_dir, monkeypatch):
     check_race("race-saddle (momentum diverged)", scene, d)
     assert scene.legend.rows[1].note_text == "diverged at step 30"
     assert len(scene.trails[1].xy) == 30, "the diverged run is drawn past its last in-bound step"
+    # a cross on the map where it was last in bound (step 29), shown by the end
+    last = d["positions"][29, 1]
+    marks = [m for m in scene.divergence_marks
+             if np.allclose(back_to_data(scene.map_axes, m.get_center())[:2], last,
+                            atol=pixel_size(scene) / px_per_unit(scene.map_axes).min())]
+    assert len(marks) == 1, f"no divergence mark at the last in-bound position {last.tolist()}"
+    assert marks[0].get_stroke_opacity() > 0.9, "the divergence mark is hidden at the end"
 
 
 # ---------------------------------------------------------------- the clipping, without rendering

@@ -3,8 +3,8 @@
 ``readout.make_readout`` re-typesets its number on every frame (a DecimalNumber rebuilds its digit
 glyphs), tens of milliseconds each: fine for short scenes, a large share of the render for long
 races. Here the digits 0–9 are typeset once; the counter is a row of fixed slots, each holding all
-ten glyphs, of which the frame shows only the current one. Slots are right-aligned (an odometer), so
-the number never jitters as it grows.
+ten glyphs, of which the frame shows only the current one. Digits fill the slots from the left, right
+after the label, so the number never jitters as it changes and the label never moves.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from manim import DOWN, RIGHT, MathTex, VGroup
 
 def make_step_counter(pal, tracker, n_max: int, label: str = r"\text{step}", font_size: float = 32,
                       buff: float = 0.2, color=None) -> VGroup:
-    """``label`` then ``round(tracker)`` (clipped to 0..n_max) in right-aligned digit slots.
+    """``label`` then ``round(tracker)`` (clipped to 0..n_max) in fixed digit slots.
 
     The group carries ``.label``, ``.slots`` and ``.current_value()`` (the integer shown)."""
     color = pal.foreground if color is None else color
@@ -43,7 +43,7 @@ def make_step_counter(pal, tracker, n_max: int, label: str = r"\text{step}", fon
         return int(round(float(np.clip(tracker.get_value(), 0, n_max))))
 
     def update(g):
-        text = str(current()).rjust(width)
+        text = str(current()).ljust(width)
         for slot, ch in zip(slots, text):
             for d, glyph in enumerate(slot):
                 glyph.set_opacity(1.0 if ch == str(d) else 0.0)

@@ -174,13 +174,19 @@ def video_info(path) -> VideoInfo:
         raise FFmpegError(f"ffprobe {path}: no video stream")
     s = streams[0]
     fmt = info.get("format", {})
-    fps = Fraction(s.get("avg_frame_rate") or "0/1") if s.get("avg_frame_rate") not in (None, "0/0") \
-        else Fraction(s.get("r_frame_rate", "0/1"))
+    fps = _rate(s.get("r_frame_rate")) or _rate(s.get("avg_frame_rate"))  # nominal, else average
     frames = s.get("nb_frames") or s.get("nb_read_packets") or 0
     duration = s.get("duration") or fmt.get("duration") or 0
     tags = {k.lower(): v for k, v in (fmt.get("tags") or {}).items()}
     return VideoInfo(s["codec_name"], s.get("pix_fmt"), int(s["width"]), int(s["height"]), fps,
                      float(duration), int(frames), tags)
+
+
+def _rate(text) -> Fraction:
+    try:
+        return Fraction(text) if text and not text.endswith("/0") else Fraction(0)
+    except ValueError:
+        return Fraction(0)
 
 
 INSTALL_HINT = ("install it with: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg "

@@ -152,7 +152,8 @@ def atomic_output(dst: Path):
     dst = Path(dst)
     tmpdir = WORK / "tmp"
     tmpdir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f"{dst.name}.", suffix=".tmp", dir=tmpdir)
+    _remove_orphans(tmpdir)
+    fd, name = tempfile.mkstemp(prefix=f"{dst.name}.{os.getpid()}.", suffix=".tmp", dir=tmpdir)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -162,6 +163,27 @@ def atomic_output(dst: Path):
         publish(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove_orphans(tmpdir: Path) -> None:
+    """Delete temporary files left by killed renders (their process id no longer runs)."""
+    for path in tmpdir.glob("*.tmp"):
+        try:
+            pid = int(path.name.rsplit(".", 3)[-3])
+        except (ValueError, IndexError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def publish(tmp: Path, dst: Path) -> None:

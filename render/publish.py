@@ -151,15 +151,27 @@ def _fmt_bytes(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
 
 
+def _value(v) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    return str(v)
+
+
 def _params_line(metas: dict) -> str:
+    """``scenario: lr 0.1, 100 steps, seed 0`` per scenario (lists shown as lists)."""
     parts = []
     for name, meta in (metas or {}).items():
         if not meta:
             continue
         p = meta.get("params", {})
-        bits = [f"lr {p['lr']:g}" if "lr" in p else None,
+        bits = [f"lr {_value(p['lr'])}" if "lr" in p else None,
                 f"{meta['steps']} steps" if "steps" in meta else None,
                 f"seed {meta['seed']}" if "seed" in meta else None]
+        opt = meta.get("optimizer")
+        if isinstance(opt, list):
+            bits.insert(0, "/".join(map(str, opt)))
         parts.append(f"{name}: " + ", ".join(b for b in bits if b))
     return " · ".join(parts)
 

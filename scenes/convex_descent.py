@@ -106,6 +106,7 @@ class ConvexDescent(ThemedScene):
             pal.derivative, stroke_width=pal.strokes["arrow"] + 1, tip_length=0.22)
         deriv_label = MathTex(r"\frac{\partial f}{\partial x}", font_size=fonts["label_size"] + 2,
                               color=pal.derivative)
+        deriv_label.set_stroke(pal.background, width=5, background=True)  # reads over the curve
         deriv_label.add_updater(lambda m: m.next_to(deriv.get_end(), UR, buff=0.08))
         self.play(Create(tan_line), make_arrow_animation(deriv), run_time=self.EXPLAIN)
         self.add(tan_line, deriv)
@@ -118,6 +119,7 @@ class ConvexDescent(ThemedScene):
             pal.step, stroke_width=pal.strokes["arrow"] + 1, tip_length=0.2)
         step_label = MathTex(r"-\alpha\,\frac{\partial f}{\partial x}",
                              font_size=fonts["label_size"] + 2, color=pal.step)
+        step_label.set_stroke(pal.background, width=5, background=True)
         step_label.add_updater(lambda m: m.next_to(step.get_end(), UL, buff=0.08))
         drop = always_redraw(lambda: DashedLine(
             ax.c2p(next_x(k.get_value()), data_point(k.get_value())[1]),
@@ -128,6 +130,7 @@ class ConvexDescent(ThemedScene):
         self.add(step)
         self.play(FadeIn(step_label, shift=UP * 0.1), Create(drop), run_time=0.6)
         self.add(drop)
+        self.bring_to_front(dot)
 
         # ---------------------------------------------------------------- the rule and the readouts
         rule = MathTex(r"x_{i+1}", "=", r"x_i", r"-\,\alpha", r"\frac{\partial f}{\partial x}(x_i)",

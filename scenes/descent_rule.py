@@ -201,7 +201,7 @@ class DescentRule(ThemedScene):
             lambda: lens_pos,
             lambda: lens_pos + _scene_vec(grad_now()) / g_top * self.GRAD_LENGTH,
             c_grad, stroke_width=5, tip_length=0.2, min_length=0.05)
-        grad_label = MathTex(r"\nabla f(\theta_i)", font_size=fonts["label_size"], color=c_grad)
+        grad_label = MathTex(r"\nabla f(\theta_i)", font_size=fonts["label_size"] - 3, color=c_grad)
         grad_label.set_stroke(pal.background, width=3, background=True)
         # labels beside their arrows, on either side of the line the two arrows share
         grad_label.add_updater(lambda m: m.move_to(
@@ -217,16 +217,22 @@ class DescentRule(ThemedScene):
                                         c_step, stroke_width=5, tip_length=0.16, min_length=0.05)
         landing = always_redraw(lambda: Circle(radius=0.07, stroke_color=c_theta, stroke_width=2.5)
                                 .move_to(lens_point(P[next_index()])))
-        step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=fonts["label_size"],
+        step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=fonts["label_size"] - 3,
                              color=c_step)
         step_label.set_stroke(pal.background, width=3, background=True)
         step_label.add_updater(lambda m: m.move_to(
-            lens_pos - _unit(grad_arrow.get_end() - lens_pos) * 0.45
+            lens_pos - _unit(grad_arrow.get_end() - lens_pos) * 0.3
             - _perp(grad_arrow.get_end() - lens_pos) * 0.42))
+        next_label = MathTex(r"\theta_{i+1}", font_size=fonts["label_size"] - 3, color=c_theta)
+        next_label.set_stroke(pal.background, width=3, background=True)
+        next_label.add_updater(lambda m: m.move_to(
+            lens_point(P[next_index()]) - _unit(grad_arrow.get_end() - lens_pos) * 0.3
+            + _perp(grad_arrow.get_end() - lens_pos) * 0.25))
         self.play(make_arrow_animation(step_arrow), FadeIn(landing), FadeIn(step_label),
+                  FadeIn(next_label),
                   box.animate.become(flag(VGroup(rule[3], rule[4], rule[5], rule[6], rule[7]), c_step)),
                   FadeIn(rows[3], shift=LEFT * 0.2), run_time=self.EXPLAIN)
-        self.add(step_arrow, landing, step_label)
+        self.add(step_arrow, landing, step_label, next_label)
 
         # ---------------------------------------------------------------- the numbers of this step
         def at_step(t):
@@ -260,7 +266,7 @@ class DescentRule(ThemedScene):
             self.wait(self.SLOW_HOLD)
 
         # ---------------------------------------------------------------- beat: walking on in the fog
-        self.play(FadeOut(grad_label), FadeOut(step_label), run_time=0.4)
+        self.play(FadeOut(grad_label), FadeOut(step_label), FadeOut(next_label), run_time=0.4)
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_STEP))
 
         # ---------------------------------------------------------------- beat: the fog lifts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Dot, FadeIn, LaggedStart, Line, MathTex,
-                   Tex, ValueTracker, VGroup, VMobject, Write)
+                   Tex, ValueTracker, VGroup, VMobject, Write, config)
 
 from scenes.components.field import (make_colorbar, make_field_animation, make_gradient_field,
                                      scene_direction)
@@ -144,5 +144,8 @@ class GradientField(ThemedScene):
                       r" they follow $-\nabla f$ down to a minimum.\end{flushleft}",
                       font_size=fonts["small_size"] + 4, color=pal.foreground)
         verdict.next_to(legend_paths, DOWN, buff=0.6, aligned_edge=LEFT)
+        room = config.frame_width / 2 - 0.3 - verdict.get_left()[0]
+        if verdict.width > room:
+            verdict.scale_to_fit_width(room, about_edge=LEFT)
         self.play(Write(verdict), run_time=1.2)
         self.wait(self.HOLD)

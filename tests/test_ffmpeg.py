@@ -229,3 +229,18 @@ def test_gif_impossible_budget_fails_and_writes_nothing(source, tmp_path):
     with pytest.raises(ffmpeg.FFmpegError, match="budget"):
         exports.make_gif(source, out, budget=100)
     assert not out.exists()
+
+
+def test_only_render_ffmpeg_imports_ffmpeg_python():
+    import ast
+
+    from conftest import ROOT
+
+    offenders = []
+    for path in sorted(p for d in ("core", "scenes", "render", "tests") for p in (ROOT / d).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+            if any(n == "ffmpeg" or n.startswith("ffmpeg.") for n in names):
+                offenders.append(path.relative_to(ROOT).as_posix())
+    assert offenders == ["render/ffmpeg.py"]

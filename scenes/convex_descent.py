@@ -8,9 +8,8 @@ steps get a beat each, the rest run faster. Data: ``build/data/convex-1d.npz``.
 from __future__ import annotations
 
 import numpy as np
-from manim import (Circle, DOWN, LEFT, RIGHT, UL, UP, UR, Create, DashedLine, Dot, FadeIn, FadeOut,
-                   Line, MathTex, Tex, ValueTracker, VGroup, VMobject, Write, always_redraw,
-                   smooth, config)
+from manim import (DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, DashedLine, Dot, FadeIn, FadeOut,
+                   Line, MathTex, Tex, ValueTracker, VGroup, Write, always_redraw, config, smooth)
 
 from scenes.components.axes import make_axes
 from scenes.components.curve1d import curve_rider, make_curve

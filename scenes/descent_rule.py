@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, ManimColor,
-                   GrowArrow, Indicate, MathTex, SurroundingRectangle, Tex, ValueTracker, VGroup,
-                   Write, always_redraw, config, smooth)
+                   MathTex, SurroundingRectangle, Tex, ValueTracker, VGroup, Write, always_redraw,
+                   config, smooth)
 
 from scenes.components.fog import make_fog, make_fog_animation, make_fog_lift_animation, make_lens
 from scenes.components.landscape import colormap_rgb, make_landscape, make_panel_axes

@@ -11,8 +11,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, RIGHT, UP, Create, FadeIn, LaggedStart, MathTex, Tex,
-                   ThreeDAxes, ValueTracker, VGroup, Write)
+from manim import (DEGREES, DOWN, RIGHT, UP, FadeIn, LaggedStart, MathTex, Tex, ThreeDAxes,
+                   ValueTracker, VGroup)
 
 from scenes.components.landscape import make_landscape, make_panel_axes
 from scenes.components.style import ThemedThreeDScene

@@ -9,8 +9,8 @@ ones caught in the local minimum are counted. Data: ``build/data/multiple-minima
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circle, Create, Dot, FadeIn, LaggedStart,
-                   Line, MathTex, Tex, ValueTracker, VGroup, Write)
+from manim import (DOWN, LEFT, UP, AnimationGroup, Circle, Create, FadeIn, LaggedStart, Line, MathTex,
+                   Tex, ValueTracker, VGroup, Write)
 
 from scenes.components.curve1d import curve_rider, make_curve, make_curve_point, make_curve_trail
 from scenes.components.landscape import make_panel_axes

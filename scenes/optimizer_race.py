@@ -177,7 +177,6 @@ class OptimizerRace(ThemedScene):
                   run_time=self.SETUP_TIME)
         # the landscape under the axes' frame and ticks
         self.bring_to_back(land)
-        self.bring_to_back(ax.grid_lines)
 
         legend = self._legend(runs, colours)
         self.legend = legend

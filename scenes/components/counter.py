@@ -10,7 +10,7 @@ after the label, so the number never jitters as it changes and the label never m
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, MathTex, VGroup
+from manim import DOWN, MathTex, VGroup
 
 
 def make_step_counter(pal, tracker, n_max: int, label: str = r"\text{step}", font_size: float = 32,

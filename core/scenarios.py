@@ -200,7 +200,7 @@ _SADDLE_LR = 0.03
 RACES = [
     _race("race-rosenbrock",
           "Six optimizers race down Rosenbrock's banana valley from (-1.2, 1) to its minimum (1, 1).",
-          Race(ROSENBROCK, (-1.2, 1.0), ROSENBROCK.domain, 81,
+          Race(ROSENBROCK, (-1.2, 1.0), ROSENBROCK.domain, 161,
                {"gd": 0.002, "momentum": 0.002, "nesterov": 0.0007, "adagrad": 0.7,
                 "rmsprop": 0.015, "adam": 0.5}),
           steps=500),

@@ -615,17 +615,16 @@ def convex(ctx: Ctx) -> Figure:
 # minima and the saddle points; the only geometry here is where a path crosses the view's border.
 OPTIMIZER_NAMES = {"gd": "GD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
                    "rmsprop": "RMSProp", "adam": "Adam"}
-# Each optimizer's colour, as an index into the theme's path colours: six clearly different hues
-# (paths[0] red and paths[5] magenta are too alike side by side); plain GD, the baseline, in slate.
-RACE_COLOURS = {"gd": 11, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4, "adam": 0}
 RACE_SIZE = (12.6, 6.5)
 # Where a run leaves the view: a triangle on the border, pointing the way it went.
 _EXIT_MARKERS = {"top": "^", "bottom": "v", "left": "<", "right": ">"}
 
 
 def run_colour(pal, run: dict, i: int) -> str:
-    """The colour of run ``i`` (its ``meta["runs"]`` record): by optimizer, else by position."""
-    return pal.paths[RACE_COLOURS.get(run["name"], i) % len(pal.paths)]
+    """The colour of run ``i`` (its ``meta["runs"]`` record): the theme's colour for its optimizer
+    (the race videos use the same), else by position."""
+    colour = pal.optimizer_colours.get(run["name"])
+    return colour if colour is not None else pal.paths[i % len(pal.paths)]
 
 
 def run_label(run: dict) -> str:

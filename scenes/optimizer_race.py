@@ -40,15 +40,15 @@ from scenes.components.scales import log_scale, make_symlog_loss_axes, symlog, s
 from scenes.components.style import ThemedScene
 from scenes.components.trail import make_descent_animation
 
-# How each optimizer is named and drawn. GD, the baseline, is ink; the momentum family is blue and
-# violet; the adaptive family teal, orange and red. Index into the theme's ``paths`` cycle.
+# How each optimizer is named; its colour is the theme's ``optimizer_colours`` (shared with the
+# race figures).
 LOOK = {
-    "gd": ("GD", None),
-    "momentum": ("Momentum", 1),
-    "nesterov": ("Nesterov", 4),
-    "adagrad": ("AdaGrad", 2),
-    "rmsprop": ("RMSProp", 3),
-    "adam": ("Adam", 0),
+    "gd": ("GD",),
+    "momentum": ("Momentum",),
+    "nesterov": ("Nesterov",),
+    "adagrad": ("AdaGrad",),
+    "rmsprop": ("RMSProp",),
+    "adam": ("Adam",),
 }
 # Widest first: a run drawn later sits inside the ones below it.
 TRAIL_WIDTHS = (5.6, 4.8, 4.1, 3.4, 2.8, 2.2)
@@ -145,8 +145,7 @@ class OptimizerRace(ThemedScene):
             else:
                 event = None
             self.events.append(event)
-        colours = [pal.foreground if LOOK[n][1] is None else pal.paths[LOOK[n][1]]
-                   for n in self.run_names]
+        colours = [ManimColor(pal.optimizer_colours[n]) for n in self.run_names]
         self.colours = colours
 
         # ── Beat 1: title and step counter ──────────────────────────────────────────────────

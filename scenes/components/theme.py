@@ -34,4 +34,13 @@ def load(name: str | None = None) -> dict:
     """The palette of theme ``name`` merged with the shared fonts and strokes."""
     raw = _raw()
     name = theme_name(name)
-    return {"name": name, **raw[name], "fonts": dict(raw["fonts"]), "strokes": dict(raw["strokes"])}
+    pal = {"name": name, **raw[name], "fonts": dict(raw["fonts"]), "strokes": dict(raw["strokes"])}
+    pal["optimizer_colours"] = {opt: _resolve(pal, ref)
+                                for opt, ref in raw["optimizer_colours"].items() if not opt.startswith("_")}
+    return pal
+
+
+def _resolve(pal: dict, ref: str) -> str:
+    """A colour reference, ``key`` or ``paths.N``, to its hex value in ``pal``."""
+    key, _, index = ref.partition(".")
+    return pal[key][int(index)] if index else pal[key]

@@ -48,6 +48,20 @@ def probe(path: Path) -> dict:
             "duration": float(info["format"]["duration"])}
 
 
+def check_video(name: str, path: Path, duration: float) -> None:
+    """The rendered file is what the scene says it played: h264 at the tiny size, 6–40 s long,
+    one frame per 1/fps of the scene's duration (±1) and a container of that length."""
+    fps = TINY["frame_rate"]
+    info = probe(path)
+    assert info["codec"] == "h264", f"{name}: codec {info['codec']}"
+    assert (info["width"], info["height"]) == (256, 144), f"{name}: size {info['width']}x{info['height']}"
+    assert 6.0 <= duration <= 40.0, f"{name}: scene lasts {duration:.2f} s, outside 6–40 s"
+    expected = round(duration * fps)
+    assert abs(info["frames"] - expected) <= 1, (
+        f"{name}: {info['frames']} frames for {duration:.2f} s at {fps} fps (expected {expected})")
+    assert abs(info["duration"] - duration) <= 2.0 / fps, f"{name}: container says {info['duration']} s"
+
+
 def pixel_size(scene) -> float:
     """Scene units per pixel at the render's resolution."""
     from manim import config

@@ -14,7 +14,7 @@ import pytest
 
 from core.datafile import load_scenario
 from scenes.registry import SCENES
-from tests.scene_harness import TINY, back_to_data, pixel_size, probe, render
+from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
 
 pytestmark = pytest.mark.render
 
@@ -31,15 +31,6 @@ def render_scene(name, tmp_path, tex_cache):
     return render(name, tmp_path, tex_dir=str(tex_cache))
 
 
-def check_video(name, path, duration):
-    info = probe(path)
-    assert info["codec"] == "h264", f"{name}: codec {info['codec']}"
-    assert (info["width"], info["height"]) == (256, 144), f"{name}: size {info['width']}x{info['height']}"
-    assert 6.0 <= duration <= 40.0, f"{name}: scene lasts {duration:.2f} s, outside 6–40 s"
-    expected = round(duration * FPS)
-    assert abs(info["frames"] - expected) <= 1, (
-        f"{name}: {info['frames']} frames for {duration:.2f} s at {FPS} fps (expected {expected})")
-    assert abs(info["duration"] - duration) <= 2.0 / FPS, f"{name}: container says {info['duration']} s"
 
 
 def units_per_data(axes, dims: int) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from core.datafile import load_scenario
-from tests.scene_harness import TINY, back_to_data, pixel_size, probe, render
+from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
 
 FPS = TINY["frame_rate"]
 
@@ -65,14 +65,6 @@ def family_points(mob) -> np.ndarray:
 # ── Every scene: the video file ──────────────────────────────────────────────────────────────────
 
 
-def check_video(name, path, duration):
-    info = probe(path)
-    assert info["codec"] == "h264", f"{name}: codec {info['codec']}"
-    assert (info["width"], info["height"]) == (256, 144), f"{name}: {info['width']}x{info['height']}"
-    assert 6.0 <= duration <= 40.0, f"{name}: {duration:.2f} s, outside 6–40 s"
-    expected = round(duration * FPS)
-    assert abs(info["frames"] - expected) <= 1, (
-        f"{name}: {info['frames']} frames for {duration:.2f} s at {FPS} fps (expected {expected})")
 
 
 # ── The regression scenes ────────────────────────────────────────────────────────────────────────

@@ -27,7 +27,7 @@ import pytest
 from core.datafile import load, load_scenario, save
 from scenes.components.clipped_path import clip_segments, exit_step
 from scenes.registry import SCENES
-from tests.scene_harness import TINY, back_to_data, pixel_size, probe, render
+from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
 
 FPS = TINY["frame_rate"]
 RACES = ("race-rosenbrock", "race-himmelblau", "race-rastrigin", "race-saddle")
@@ -73,14 +73,6 @@ def scaled_loss(axes, v: float) -> float:
 
 # ---------------------------------------------------------------- checks on a rendered scene
 
-def check_video(name, path, duration):
-    info = probe(path)
-    assert info["codec"] == "h264", f"{name}: codec {info['codec']}"
-    assert (info["width"], info["height"]) == (256, 144), f"{name}: size {info['width']}x{info['height']}"
-    assert 6.0 <= duration <= 40.0, f"{name}: scene lasts {duration:.2f} s, outside 6–40 s"
-    expected = round(duration * FPS)
-    assert abs(info["frames"] - expected) <= 1, (
-        f"{name}: {info['frames']} frames for {duration:.2f} s at {FPS} fps (expected {expected})")
 
 
 def px_per_unit(axes):

@@ -47,11 +47,41 @@ class _Themed:
         return load_scenario(name)
 
 
-class ThemedScene(_Themed, Scene):
+class _StaticBackground(Scene):
+    """Draw what does not move once per animation, not once per frame.
+
+    manim's Cairo renderer paints the mobjects before the first moving one into a static image
+    and redraws only the rest each frame. It counts a group as moving when any descendant moves,
+    so a panel grouped with its moving dot (contours, axes, labels and all) was redrawn on every
+    frame. Here a mobject moves only when it is animated, has an updater of its own, or is in the
+    foreground; a group's static members before its first moving one join the static image.
+    An updater may change only its own mobject's family (every updater here does).
+    """
+
+    def get_moving_mobjects(self, *animations):
+        from manim.animation.composition import AnimationGroup
+
+        def collect(anims):
+            out = []
+            for anim in anims:
+                out.extend(anim.mobject.get_family())
+                if isinstance(anim, AnimationGroup):
+                    out.extend(collect(anim.animations))
+            return out
+
+        animated = set(collect(animations))
+        mobjects = self.get_mobject_family_members()
+        for i, mob in enumerate(mobjects):
+            if mob in animated or mob.updaters or mob in self.foreground_mobjects:
+                return mobjects[i:]
+        return []
+
+
+class ThemedScene(_Themed, _StaticBackground):
     """A 2-D scene in the project's theme."""
 
 
-class ThemedThreeDScene(_Themed, ThreeDScene):
+class ThemedThreeDScene(_Themed, ThreeDScene, _StaticBackground):
     """A 3-D scene in the project's theme."""
 
 

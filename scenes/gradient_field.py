@@ -74,7 +74,12 @@ class GradientField(ThemedScene):
         field = make_gradient_field(ax, fx, fy, fg, field_stops,
                                     max_length=self.ARROW_MAX * spacing, stroke_width=2.2)
         self.field = field
-        self.play(make_field_animation(field, run_time=self.FIELD))
+        grow = make_field_animation(field, run_time=self.FIELD)
+        self.play(grow)
+        # the sweep left its own Group of the arrows in the scene; put the field in its place, so
+        # later plays paint it once into the static image, under the descent paths
+        self.remove(grow.mobject)
+        self.add(field)
 
         # ---------------------------------------------------------------- beat: the legend
         col = RIGHT * 3.2

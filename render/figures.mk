@@ -44,7 +44,7 @@ FIGURES      := $(FIGURE_PNGS) $(FIGURE_SVGS)
 # One recipe writes both files (a pattern rule with two targets is grouped: it runs once for the
 # pair). The CLI writes each through a temp file and a rename, so a failure leaves no half figure.
 $(FIG_DIR)/%.png $(FIG_DIR)/%.svg: $(FIG_SRC) | $(STAMP)
-	$(PY) -m render.figures --theme $(THEME) --out $(FIG_DIR) $*
+	@$(PY) -m render.figures --theme $(THEME) --out $(FIG_DIR) $*
 
 # Each figure also depends on exactly the data files it reads.
 $(foreach n,$(FIGURE_NAMES),$(eval \

@@ -13,10 +13,10 @@ from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, ManimColor,
-                   MathTex, SurroundingRectangle, Tex, ValueTracker, VGroup, Write, always_redraw,
-                   config, smooth)
+                   MathTex, SurroundingRectangle, Tex, ValueTracker, VGroup, Write, config, smooth)
 
-from scenes.components.fog import make_fog, make_fog_animation, make_fog_lift_animation, make_lens
+from scenes.components.fog import (make_fog, make_fog_animation, make_fog_lift_animation, make_lens,
+                                   set_lens)
 from scenes.components.landscape import colormap_rgb, make_landscape, make_panel_axes
 from scenes.components.readout import make_readout, make_vector_readout
 from scenes.components.style import ThemedScene, interpolate_path
@@ -52,8 +52,30 @@ class DescentRule(ThemedScene):
     SHADE_SPAN = 1.0  # the lens shading spans f ± |∇f|·SHADE_SPAN (a cue: darker uphill)
     GRAD_LENGTH = 1.1  # scene length of the longest ∇f arrow in the lens (display scale)
 
+    # ---------------------------------------------------------------- drawing order
+    # Bottom to top. Before every play the scene's mobjects are put in this order, so what stands
+    # still (the rule, the map, the text) is painted once per play into manim's static image and
+    # only what moves is redrawn every frame. Only things that never overlap trade places.
+    STACK = ("rule", "bands", "contours", "axes", "rows", "caption",
+             "guides", "theta_label", "trail", "fog", "sight", "walker",
+             "lens", "lens_walker", "grad_arrow", "grad_label", "step_arrow", "landing",
+             "step_label", "next_label", "end_note", "readouts", "box")
+
+    def play(self, *animations, **kwargs):
+        self._restack()
+        super().play(*animations, **kwargs)
+
+    def _restack(self):
+        layers = getattr(self, "layers", {})
+        order = [m for name in self.STACK for m in layers.get(name, ())]
+        ranked = set(order)
+        present = set(self.mobjects)
+        self.mobjects = ([m for m in order if m in present]
+                         + [m for m in self.mobjects if m not in ranked])
+
     def construct(self):
         pal = self.pal
+        self.layers = layers = {}
         fonts = pal.fonts
         d = self.data(self.SCENARIO)
         w = self.WALKER
@@ -71,6 +93,7 @@ class DescentRule(ThemedScene):
         for j, c in ((0, c_theta), (2, c_theta), (4, c_step), (5, c_grad), (6, c_f), (7, c_theta)):
             rule[j].set_color(c)
         rule.to_edge(UP, buff=0.35)
+        layers["rule"] = [rule]
 
         # ---------------------------------------------------------------- the map around the path
         centre = (P.min(axis=0) + P.max(axis=0)) / 2
@@ -90,6 +113,7 @@ class DescentRule(ThemedScene):
         self.axes = ax
         hill = make_landscape(SimpleNamespace(**{**vars(pal), "landscape": map_stops}), ax,
                               cx, cy, cf, n_levels=9, norm="linear")
+        layers.update(bands=[hill.bands], contours=[hill.contours], axes=[ax])
 
         # ---------------------------------------------------------------- the right column
         col_x = 0.2
@@ -112,6 +136,7 @@ class DescentRule(ThemedScene):
         if rows.width > room:
             rows.scale(room / rows.width, about_edge=LEFT)
         lens_pos = np.array([col_x + self.LENS_RADIUS + 0.1, -1.75, 0.0])
+        layers["rows"] = list(rows)
 
         # ---------------------------------------------------------------- beat: the rule
         self.play(Write(rule), run_time=self.WRITE)
@@ -122,6 +147,7 @@ class DescentRule(ThemedScene):
 
         # ---------------------------------------------------------------- beat: f, the height of the hill
         box = flag(rule[6], c_f)
+        layers["box"] = [box]
         self.play(FadeIn(hill.bands), Create(hill.contours), FadeIn(ax), Create(box),
                   FadeIn(rows[0], shift=LEFT * 0.2), run_time=self.EXPLAIN)
         self.wait(self.READ)
@@ -143,6 +169,7 @@ class DescentRule(ThemedScene):
                               font_size=fonts["label_size"], color=c_theta)
         theta_label.next_to(p0, UP + RIGHT, buff=0.1)
         theta_label.set_stroke(pal.background, width=3, background=True)
+        layers.update(guides=[guides], theta_label=[theta_label], trail=[trail], walker=[walker])
         self.play(box.animate.become(flag(VGroup(rule[0], rule[2], rule[7]), c_theta)),
                   FadeIn(walker, scale=0.5), Create(guides), FadeIn(theta_label),
                   FadeIn(rows[1], shift=LEFT * 0.2), run_time=self.EXPLAIN)
@@ -156,15 +183,14 @@ class DescentRule(ThemedScene):
         fog_colour = _mix(pal.background, pal.muted, 0.3)  # grey, unlike any ground colour
         fog = make_fog(ax.frame, lambda: ax.c2p(*here()), radius=self.FOG_CLEAR,
                        color=fog_colour, opacity=0.93)
-        sight = always_redraw(lambda: Circle(radius=self.FOG_CLEAR, stroke_color=pal.muted,
-                                             stroke_width=1.2, stroke_opacity=0.8)
-                              .move_to(ax.c2p(*here())))
+        sight = _follow(Circle(radius=self.FOG_CLEAR, stroke_color=pal.muted, stroke_width=1.2,
+                               stroke_opacity=0.8), lambda: ax.c2p(*here()))
         g_top = float(np.max(np.linalg.norm(G, axis=1)))
 
         def grad_now():
             return interpolate_path(G, k.get_value())
 
-        def lens_now():
+        def lens_now():  # the lens's direction, level lines and shading at the tracker's step
             f_now, g = float(interpolate_path(F, k.get_value())), grad_now()
             slope = float(np.linalg.norm(g))
             # level lines where the stored height changes by LEVEL_STEP along the stored slope
@@ -175,15 +201,26 @@ class DescentRule(ThemedScene):
             offsets = (levels - f_now) / max(slope, 1e-9) * lens_scale
             shade = slope * self.SHADE_SPAN
             low, high = colormap_rgb(map_stops, (np.array([f_now - shade, f_now + shade]) - lo) / (hi - lo))
-            return make_lens(lens_pos, self.LENS_RADIUS, g, offsets, ManimColor.from_rgb(low),
-                             ManimColor.from_rgb(high), pal.muted, pal.foreground, rim_width=2.0)
+            return g, offsets, ManimColor.from_rgb(low), ManimColor.from_rgb(high)
 
-        lens = always_redraw(lens_now)
+        g0, offsets0, low0, high0 = lens_now()
+        lens = make_lens(lens_pos, self.LENS_RADIUS, g0, offsets0, low0, high0, pal.muted,
+                         pal.foreground, rim_width=2.0)
+        lens_at = {"k": k.get_value()}
+
+        def turn_lens(m):  # built once, turned and shaded in place when the step changes
+            if k.get_value() != lens_at["k"]:
+                lens_at["k"] = k.get_value()
+                set_lens(m, *lens_now())
+
+        lens.add_updater(turn_lens)
         lens_walker = Dot(lens_pos, radius=pal.strokes["point_radius"] * 1.2, color=c_theta)
         lens_walker.set_stroke(pal.background, width=2)
         lens_caption = Tex(rf"in the fog: the ground at $\theta_i$,\\ magnified $\times{zoom:.0f}$",
                            font_size=fonts["small_size"], color=pal.muted)
         lens_caption.next_to(lens_pos + DOWN * self.LENS_RADIUS, DOWN, buff=0.15)
+        layers.update(fog=[fog], sight=[sight], lens=[lens], lens_walker=[lens_walker],
+                      caption=[lens_caption])
         self.play(FadeOut(guides), FadeOut(theta_label), make_fog_animation(fog, self.FOG),
                   FadeIn(sight), FadeIn(lens, scale=0.8), FadeIn(lens_walker),
                   FadeIn(lens_caption), box.animate.set_opacity(0), run_time=self.FOG)
@@ -206,6 +243,7 @@ class DescentRule(ThemedScene):
         # labels beside their arrows, on either side of the line the two arrows share
         grad_label.add_updater(lambda m: m.move_to(
             (lens_pos + grad_arrow.get_end()) / 2 + _perp(grad_arrow.get_end() - lens_pos) * 0.4))
+        layers.update(grad_arrow=[grad_arrow], grad_label=[grad_label])
         self.play(make_arrow_animation(grad_arrow), FadeIn(grad_label),
                   box.animate.become(flag(VGroup(rule[5], rule[6], rule[7]), c_grad)),
                   FadeIn(rows[2], shift=LEFT * 0.2), run_time=self.EXPLAIN)
@@ -215,8 +253,8 @@ class DescentRule(ThemedScene):
         # ---------------------------------------------------------------- beat: α, the step against it
         step_arrow = make_tracked_arrow(lambda: lens_pos, lambda: lens_point(P[next_index()]),
                                         c_step, stroke_width=5, tip_length=0.16, min_length=0.05)
-        landing = always_redraw(lambda: Circle(radius=0.07, stroke_color=c_theta, stroke_width=2.5)
-                                .move_to(lens_point(P[next_index()])))
+        landing = _follow(Circle(radius=0.07, stroke_color=c_theta, stroke_width=2.5),
+                          lambda: lens_point(P[next_index()]))
         step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=fonts["label_size"] - 3,
                              color=c_step)
         step_label.set_stroke(pal.background, width=3, background=True)
@@ -228,6 +266,8 @@ class DescentRule(ThemedScene):
         next_label.add_updater(lambda m: m.move_to(
             lens_point(P[next_index()]) - _unit(grad_arrow.get_end() - lens_pos) * 0.3
             + _perp(grad_arrow.get_end() - lens_pos) * 0.25))
+        layers.update(step_arrow=[step_arrow], landing=[landing], step_label=[step_label],
+                      next_label=[next_label])
         self.play(make_arrow_animation(step_arrow), FadeIn(landing), FadeIn(step_label),
                   FadeIn(next_label),
                   box.animate.become(flag(VGroup(rule[3], rule[4], rule[5], rule[6], rule[7]), c_step)),
@@ -256,8 +296,10 @@ class DescentRule(ThemedScene):
         readouts[0].submobjects[0].set_color(pal.muted)
         readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         readouts.next_to(lens_pos + RIGHT * self.LENS_RADIUS, RIGHT, buff=0.45)
+        layers["readouts"] = [readouts]
         self.play(FadeIn(readouts), box.animate.become(flag(rule, pal.muted)).set_opacity(0),
                   run_time=0.8)
+        self.remove(box)  # faded out: nothing left to draw
 
         # ---------------------------------------------------------------- beat: the first steps, one at a time
         self.wait(self.READ)
@@ -268,6 +310,8 @@ class DescentRule(ThemedScene):
         # ---------------------------------------------------------------- beat: walking on in the fog
         self.play(FadeOut(grad_label), FadeOut(step_label), FadeOut(next_label), run_time=0.4)
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_STEP))
+        for m in (trail, walker, readouts):  # the walk is over: these stand still from here on
+            m.clear_updaters()
 
         # ---------------------------------------------------------------- beat: the fog lifts
         self.dots = [walker]
@@ -275,6 +319,7 @@ class DescentRule(ThemedScene):
                        r"to a valley floor, a minimum of $f$.\end{flushleft}",
                        font_size=fonts["label_size"], color=pal.foreground)
         end_note.next_to(rows, DOWN, buff=0.5, aligned_edge=LEFT)
+        layers["end_note"] = [end_note]
         self.play(make_fog_lift_animation(fog, self.LIFT), FadeOut(sight),
                   FadeOut(VGroup(lens, lens_walker, lens_caption, grad_arrow, step_arrow, landing)),
                   run_time=self.LIFT)
@@ -298,3 +343,10 @@ def _scene_vec(v):
 def _perp(v):
     u = _unit(v)
     return np.array([-u[1], u[0], 0.0])
+
+
+def _follow(mobject, get_point):
+    """Keep ``mobject`` centred on ``get_point()`` (moved, not rebuilt, every frame)."""
+    mobject.move_to(get_point())
+    mobject.add_updater(lambda m: m.move_to(get_point()))
+    return mobject

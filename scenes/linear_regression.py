@@ -8,13 +8,14 @@ the samples ``x``, ``y`` and the dataset's true line in ``meta["params"]["datase
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, DecimalNumber, Dot, FadeIn,
-                   GrowFromCenter, LaggedStart, Line, MathTex, Tex, ValueTracker, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, GrowFromCenter,
+                   LaggedStart, Line, MathTex, Tex, ValueTracker, VGroup, Write)
 
-from scenes.components.landscape import (clipped_polyline, make_clipped_point, make_clipped_trail,
-                                         make_dashed_polyline, make_landscape, make_landscape_animation,
-                                         make_minimum_marker, make_panel_axes)
-from scenes.components.readout import make_readout
+from scenes.components.landscape import (clip_segment, clipped_polyline, make_clipped_point,
+                                         make_clipped_trail, make_dashed_polyline, make_landscape,
+                                         make_landscape_animation, make_minimum_marker,
+                                         make_panel_axes)
+from scenes.components.readout import GlyphNumber, make_readout
 from scenes.components.style import ThemedScene, interpolate_path
 from scenes.components.trail import make_descent_animation
 
@@ -144,6 +145,10 @@ class LinearRegression(ThemedScene):
 
         # ── Beat 5: the descent, one stored step after another ────────────────────────────────
         self.play(make_descent_animation(tracker, steps, self.SECONDS_PER_STEP))
+        # from here on nothing follows the tracker: the trail, point, line and readouts join the
+        # static image of the later plays instead of being redrawn every frame
+        for m in (trail, point, line, loss_readout, line_readout, step_readout):
+            m.clear_updaters()
 
         # ── Beat 6: the verdict ───────────────────────────────────────────────────────────────
         caption = Tex(rf"\mbox{{{self.verdict_text(wb[-1], float(losses[-1]), dataset)}}}", font_size=32,
@@ -157,14 +162,20 @@ class LinearRegression(ThemedScene):
 
     def _prediction_line(self, axes, wb, tracker) -> Line:
         """ŷ = w x + b across the plot's x-range (cut to the box), for the tracker's (w, b)."""
-        (x0, x1), _ = axes.box
+        box = axes.box
+        (x0, x1), _ = box
         line = Line(axes.c2p(x0, 0), axes.c2p(x1, 0), stroke_color=self.pal.prediction, stroke_width=4.5)
 
         def update(m):
             w, b = interpolate_path(wb, tracker.get_value())
-            ends = clipped_polyline(np.array([[x0, w * x0 + b], [x1, w * x1 + b]]), 1, axes.box)
-            if ends:
-                a, z = ends[0][0], ends[0][-1]
+            if getattr(m, "wb", None) == (w, b):
+                return  # the line of this (w, b) is on screen
+            p, q = np.array([x0, w * x0 + b]), np.array([x1, w * x1 + b])
+            cut = clip_segment(p, q, box)
+            if cut is not None:
+                a, z = p + cut[0] * (q - p), p + cut[1] * (q - p)
+                # rounding can land a hair outside: pin to the box
+                a, z = (np.array([np.clip(e[0], *box[0]), np.clip(e[1], *box[1])]) for e in (a, z))
                 m.put_start_and_end_on(axes.c2p(*a), axes.c2p(*z))
             m.wb = (w, b)
 
@@ -173,24 +184,33 @@ class LinearRegression(ThemedScene):
         return line
 
     def _line_readout(self, wb, tracker) -> VGroup:
-        """ŷ = w x ± |b| with the stored (w, b) of the current step."""
+        """ŷ = w x ± |b| with the stored (w, b) of the current step; laid out again only when the
+        step shown changes (numbers from glyphs typeset once, the sign swapped on a change)."""
         pal, fs = self.pal, 32
         lab = MathTex(r"\hat y =", font_size=fs, color=pal.foreground)
-        w = DecimalNumber(wb[0, 0], num_decimal_places=3, font_size=fs, color=pal.prediction)
+        w = GlyphNumber(wb[0, 0], num_decimal_places=3, font_size=fs, color=pal.prediction)
         xx = MathTex("x", font_size=fs, color=pal.foreground)
         signs = {1: MathTex("+", font_size=fs, color=pal.foreground),
                  -1: MathTex("-", font_size=fs, color=pal.foreground)}
         sign = signs[1].copy()
-        b = DecimalNumber(abs(wb[0, 1]), num_decimal_places=3, font_size=fs, color=pal.prediction)
+        b = GlyphNumber(abs(wb[0, 1]), num_decimal_places=3, font_size=fs, color=pal.prediction)
         group = VGroup(lab, w, xx, sign, b)
         ref = MathTex(r"\hat y =", "0", font_size=fs)  # digits sit on the label's baseline
         baseline = ref[1].get_bottom()[1] - ref[0].get_center()[1]
+        shown = {"k": None, "sign": 1, "at": None}  # the step on screen, its sign, the label's place
 
         def update(g):
             k = int(round(np.clip(tracker.get_value(), 0, len(wb) - 1)))
+            at = tuple(lab.get_center())
+            if k == shown["k"] and at == shown["at"]:
+                return
+            shown["k"], shown["at"] = k, at
             w.set_value(wb[k, 0])
             b.set_value(abs(wb[k, 1]))
-            sign.become(signs[1 if wb[k, 1] >= 0 else -1])
+            s = 1 if wb[k, 1] >= 0 else -1
+            if s != shown["sign"]:
+                sign.become(signs[s])
+                shown["sign"] = s
             w.next_to(lab, RIGHT, buff=0.15)
             w.shift(UP * (lab.get_center()[1] + baseline - w.get_bottom()[1]))
             xx.next_to(w, RIGHT, buff=0.06).align_to(w, DOWN)

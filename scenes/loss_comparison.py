@@ -95,7 +95,9 @@ class LossComparison(ThemedScene):
         self.add(curves)
         self.play(FadeIn(cursor), FadeIn(heads), FadeIn(end_labels), run_time=self.LABEL_TIME)
         self.play(tracker.animate(rate_func=linear, run_time=n * self.SECONDS_PER_SAMPLE).set_value(n))
-        end_labels.clear_updaters()
+        # the sweep is over: the slices and labels stay put and join the static image from here on
+        for m in (*curves, *heads, cursor, end_labels):
+            m.clear_updaters()
         self.play(FadeOut(cursor), FadeOut(heads), run_time=self.LABEL_TIME)
         self.wait(self.HOLD)
 

@@ -40,5 +40,7 @@ class ParabolicRegression(LinearRegression):
             residuals.add(Line(on_line, p, stroke_width=1.6, stroke_opacity=0.75,
                                stroke_color=pal.step if above else pal.paths[2]))
         self.residuals = residuals
-        self.bring_to_back(residuals)
+        # under the data panel (its grid, samples and lines), as at the very back, but after the
+        # landscape panel: what comes before them is painted once, not every frame of the play
+        self.mobjects.insert(self.mobjects.index(ax), residuals)
         return [Create(residuals, lag_ratio=0.01, run_time=self.RESIDUAL_TIME)]

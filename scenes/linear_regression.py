@@ -165,6 +165,9 @@ class LinearRegression(ThemedScene):
         box = axes.box
         (x0, x1), _ = box
         line = Line(axes.c2p(x0, 0), axes.c2p(x1, 0), stroke_color=self.pal.prediction, stroke_width=4.5)
+        # the axes stay where they were placed: c2p as one affine map (origin, unit steps)
+        o = np.asarray(axes.c2p(0, 0), dtype=float)
+        ex, ey = np.asarray(axes.c2p(1, 0)) - o, np.asarray(axes.c2p(0, 1)) - o
 
         def update(m):
             w, b = interpolate_path(wb, tracker.get_value())
@@ -175,8 +178,8 @@ class LinearRegression(ThemedScene):
             if cut is not None:
                 a, z = p + cut[0] * (q - p), p + cut[1] * (q - p)
                 # rounding can land a hair outside: pin to the box
-                a, z = (np.array([np.clip(e[0], *box[0]), np.clip(e[1], *box[1])]) for e in (a, z))
-                m.put_start_and_end_on(axes.c2p(*a), axes.c2p(*z))
+                ends = [o + ex * np.clip(e[0], *box[0]) + ey * np.clip(e[1], *box[1]) for e in (a, z)]
+                m.set_points_as_corners(np.array(ends))  # a straight Line's points, in place
             m.wb = (w, b)
 
         line.add_updater(update)
@@ -198,10 +201,11 @@ class LinearRegression(ThemedScene):
         ref = MathTex(r"\hat y =", "0", font_size=fs)  # digits sit on the label's baseline
         baseline = ref[1].get_bottom()[1] - ref[0].get_center()[1]
         shown = {"k": None, "sign": 1, "at": None}  # the step on screen, its sign, the label's place
+        pin = lab.family_members_with_points()[0]  # a point of it tells whether the label moved
 
         def update(g):
             k = int(round(np.clip(tracker.get_value(), 0, len(wb) - 1)))
-            at = tuple(lab.get_center())
+            at = tuple(pin.points[0])
             if k == shown["k"] and at == shown["at"]:
                 return
             shown["k"], shown["at"] = k, at

@@ -12,8 +12,9 @@ final (w, loss) of each run from ``positions``/``losses``).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, DoubleArrow, FadeIn, FadeOut,
-                   GrowFromCenter, Circle, Line, MathTex, Tex, ValueTracker, VGroup, Write, linear)
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, Dot, DoubleArrow, FadeIn,
+                   FadeOut, GrowFromCenter, Circle, Line, MathTex, Tex, ValueTracker, VGroup, Write,
+                   linear)
 
 from scenes.components.loss_curve import decade_range, make_log_axes
 from scenes.components.style import ThemedScene, interpolate_path
@@ -79,15 +80,28 @@ class LossComparison(ThemedScene):
             heads.add(head)
             end_labels.add(label)
         cursor = Line(ax.c2p(vw[0], lo), ax.c2p(vw[0], hi), stroke_color=pal.muted, stroke_width=1.5)
-        cursor.add_updater(lambda m: m.put_start_and_end_on(
-            ax.c2p(interpolate_path(vw[:, None], tracker.get_value())[0], lo),
-            ax.c2p(interpolate_path(vw[:, None], tracker.get_value())[0], hi)))
-        def follow(labels):  # each name rides beside its curve's head, the upper one above
+        # the axes stay where they were placed: c2p as one affine map (origin, unit steps)
+        o = np.asarray(ax.c2p(0, 0), dtype=float)
+        ex, ey = np.asarray(ax.c2p(1, 0)) - o, np.asarray(ax.c2p(0, 1)) - o
+
+        def sweep(m):  # the cursor's points set in place at the tracker's w
+            w = interpolate_path(vw[:, None], tracker.get_value())[0]
+            m.set_points_as_corners(np.array([o + w * ex + lo * ey, o + w * ex + hi * ey]))
+
+        cursor.add_updater(sweep)
+        # each name rides beside its curve's head, the upper one above: its offset from the head
+        # (next_to the head, 0.2 up or down) worked out once, as the shift of one of its points
+        offsets = []
+        for lab in end_labels:
+            pin = lab.family_members_with_points()[0]
+            lab.next_to(ORIGIN, RIGHT, buff=0.18)
+            offsets.append((pin, {up: pin.points[0] + (0.2 if up else -0.2) * UP for up in (True, False)}))
+
+        def follow(labels):
             ys = [h.get_center()[1] for h in heads]
             for i, (lab, head) in enumerate(zip(labels, heads)):
-                upper = ys[i] >= max(ys)
-                lab.next_to(head.get_center(), RIGHT, buff=0.18)
-                lab.shift((0.2 if upper else -0.2) * UP)
+                pin, at = offsets[i]
+                lab.shift(head.get_center() + at[ys[i] >= max(ys)] - pin.points[0])
 
         follow(end_labels)
         end_labels.add_updater(follow)

@@ -15,6 +15,9 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, ManimColor,
                    MathTex, SurroundingRectangle, Tex, ValueTracker, VGroup, Write, config, smooth)
 
+from manim.animation.animation import prepare_animation
+from manim.animation.composition import AnimationGroup
+
 from scenes.components.fog import (make_fog, make_fog_animation, make_fog_lift_animation, make_lens,
                                    set_lens)
 from scenes.components.landscape import colormap_rgb, make_landscape, make_panel_axes
@@ -62,8 +65,36 @@ class DescentRule(ThemedScene):
              "step_label", "next_label", "end_note", "readouts", "box")
 
     def play(self, *animations, **kwargs):
+        animations = [prepare_animation(a) for a in animations]
         self._restack()
+        self._wake(animations)
         super().play(*animations, **kwargs)
+
+    # ---------------------------------------------------------------- updaters that follow something
+    # Most updaters here only follow the step tracker (or an arrow growing in). In a play that
+    # does not move what they follow they would redraw the same picture every frame and keep
+    # everything above them out of the static image, so there they are taken off, and put back
+    # for the plays that need them.
+    def _follows(self, mobject, *drivers):
+        family = [(m, list(m.updaters)) for m in mobject.get_family() if m.updaters]
+        self.followers.append((family, drivers))
+
+    def _wake(self, animations):
+        def collect(anims):
+            for anim in anims:
+                yield from anim.mobject.get_family()
+                if isinstance(anim, AnimationGroup):
+                    yield from collect(anim.animations)
+
+        animated = set(collect(animations))
+        for family, drivers in getattr(self, "followers", ()):
+            awake = any(d in animated for d in drivers)
+            for m, updaters in family:
+                for u in updaters:
+                    if awake and u not in m.updaters:
+                        m.add_updater(u)
+                    elif not awake and u in m.updaters:
+                        m.remove_updater(u)
 
     def _restack(self):
         layers = getattr(self, "layers", {})
@@ -76,6 +107,7 @@ class DescentRule(ThemedScene):
     def construct(self):
         pal = self.pal
         self.layers = layers = {}
+        self.followers = []
         fonts = pal.fonts
         d = self.data(self.SCENARIO)
         w = self.WALKER
@@ -174,6 +206,8 @@ class DescentRule(ThemedScene):
                   FadeIn(walker, scale=0.5), Create(guides), FadeIn(theta_label),
                   FadeIn(rows[1], shift=LEFT * 0.2), run_time=self.EXPLAIN)
         self.add(trail, walker)
+        self._follows(trail, k)
+        self._follows(walker, k)
         self.wait(self.READ)
 
         # ---------------------------------------------------------------- beat: the fog, and what we can see
@@ -214,6 +248,9 @@ class DescentRule(ThemedScene):
                 set_lens(m, *lens_now())
 
         lens.add_updater(turn_lens)
+        self._follows(fog, k, fog.clear, fog.density)
+        self._follows(sight, k)
+        self._follows(lens, k)
         lens_walker = Dot(lens_pos, radius=pal.strokes["point_radius"] * 1.2, color=c_theta)
         lens_walker.set_stroke(pal.background, width=2)
         lens_caption = Tex(rf"in the fog: the ground at $\theta_i$,\\ magnified $\times{zoom:.0f}$",
@@ -244,6 +281,8 @@ class DescentRule(ThemedScene):
         grad_label.add_updater(lambda m: m.move_to(
             (lens_pos + grad_arrow.get_end()) / 2 + _perp(grad_arrow.get_end() - lens_pos) * 0.4))
         layers.update(grad_arrow=[grad_arrow], grad_label=[grad_label])
+        self._follows(grad_arrow, k, grad_arrow)
+        self._follows(grad_label, k, grad_arrow)
         self.play(make_arrow_animation(grad_arrow), FadeIn(grad_label),
                   box.animate.become(flag(VGroup(rule[5], rule[6], rule[7]), c_grad)),
                   FadeIn(rows[2], shift=LEFT * 0.2), run_time=self.EXPLAIN)
@@ -268,6 +307,10 @@ class DescentRule(ThemedScene):
             + _perp(grad_arrow.get_end() - lens_pos) * 0.25))
         layers.update(step_arrow=[step_arrow], landing=[landing], step_label=[step_label],
                       next_label=[next_label])
+        self._follows(step_arrow, k, step_arrow)
+        for m in (landing, step_label, next_label):
+            m.update()  # in place before they fade in (their updaters rest in this play)
+            self._follows(m, k, grad_arrow)
         self.play(make_arrow_animation(step_arrow), FadeIn(landing), FadeIn(step_label),
                   FadeIn(next_label),
                   box.animate.become(flag(VGroup(rule[3], rule[4], rule[5], rule[6], rule[7]), c_step)),
@@ -297,6 +340,7 @@ class DescentRule(ThemedScene):
         readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         readouts.next_to(lens_pos + RIGHT * self.LENS_RADIUS, RIGHT, buff=0.45)
         layers["readouts"] = [readouts]
+        self._follows(readouts, k)
         self.play(FadeIn(readouts), box.animate.become(flag(rule, pal.muted)).set_opacity(0),
                   run_time=0.8)
         self.remove(box)  # faded out: nothing left to draw
@@ -310,8 +354,6 @@ class DescentRule(ThemedScene):
         # ---------------------------------------------------------------- beat: walking on in the fog
         self.play(FadeOut(grad_label), FadeOut(step_label), FadeOut(next_label), run_time=0.4)
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_STEP))
-        for m in (trail, walker, readouts):  # the walk is over: these stand still from here on
-            m.clear_updaters()
 
         # ---------------------------------------------------------------- beat: the fog lifts
         self.dots = [walker]

@@ -258,7 +258,9 @@ class DescentRule(ThemedScene):
         lens_caption.next_to(lens_pos + DOWN * self.LENS_RADIUS, DOWN, buff=0.15)
         layers.update(fog=[fog], sight=[sight], lens=[lens], lens_walker=[lens_walker],
                       caption=[lens_caption])
-        self.play(FadeOut(guides), FadeOut(theta_label), make_fog_animation(fog, self.FOG),
+        fog_in = make_fog_animation(fog, self.FOG)  # starts the veils at nothing
+        self.add(fog)  # (a tracker animation would not put the fog itself on screen)
+        self.play(FadeOut(guides), FadeOut(theta_label), fog_in,
                   FadeIn(sight), FadeIn(lens, scale=0.8), FadeIn(lens_walker),
                   FadeIn(lens_caption), box.animate.set_opacity(0), run_time=self.FOG)
         self.add(fog, sight, walker, lens, lens_walker)

@@ -87,7 +87,10 @@ class LearningRates(ThemedScene):
         self.play(*[FadeIn(c) for c in card_groups], run_time=self.CARDS_TIME)
 
         # ── Beat 3: the same start for everyone ───────────────────────────────────────────────
-        moving = []
+        # What moves (trail, curve, point, loss dot) belongs to its card but is also drawn in one
+        # layer after all four cards: manim repaints every frame from the first moving mobject on,
+        # so the cards' contours, axes and frames must all come before it (in the static image).
+        moving, layer = [], VGroup()
         for card, d in zip(card_groups, runs):
             pos, losses = self._valid(d)
             trail = make_clipped_trail(card.contour_axes, pos, tracker, pal.point, stroke_width=3.0,
@@ -97,12 +100,14 @@ class LearningRates(ThemedScene):
             curve, loss_dot = make_loss_curve(card.loss_axes, losses, tracker, pal.point,
                                               stroke_width=3.0, dot_radius=0.055, halo=pal.background)
             card.add(trail, curve, point, loss_dot)
+            layer.add(trail, curve, point, loss_dot)
             card.trail, card.point, card.curve, card.loss_dot = trail, point, curve, loss_dot
             self.trails.append(trail)
             self.points.append(point)
             self.curves.append(curve)
             self.loss_dots.append(loss_dot)
             moving += [point, loss_dot]
+        self.add(layer)  # a mobject in two groups is drawn once, in the later (this layer)
         self.play(*[GrowFromCenter(m) for m in moving], FadeIn(step_readout), run_time=self.START_TIME)
         self.wait(self.HOLD_START)
 

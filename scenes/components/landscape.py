@@ -376,10 +376,7 @@ def clipped_polyline(xy, k: float, box) -> list[np.ndarray]:
             open_piece = False
             continue
         t0, t1 = cut
-        a, b = p + t0 * (q - p), p + t1 * (q - p)
-        # with far-away ends (a diverging run) rounding can land a hair outside: pin to the box
-        a = np.array([np.clip(a[0], *box[0]), np.clip(a[1], *box[1])])
-        b = np.array([np.clip(b[0], *box[0]), np.clip(b[1], *box[1])])
+        a, b = _pinned(p, q, cut, box)
         if open_piece and t0 == 0.0:
             pieces[-1].append(b)
         else:
@@ -388,11 +385,33 @@ def clipped_polyline(xy, k: float, box) -> list[np.ndarray]:
     return [np.array(piece) for piece in pieces]
 
 
+def _pinned(p, q, cut, box):
+    """The part ``cut`` = (t0, t1) of segment p→q, its ends pinned to ``box`` (with far-away ends,
+    as in a diverging run, rounding can land a hair outside)."""
+    t0, t1 = cut
+    a, b = p + t0 * (q - p), p + t1 * (q - p)
+    a = np.array([np.clip(a[0], *box[0]), np.clip(a[1], *box[1])])
+    b = np.array([np.clip(b[0], *box[0]), np.clip(b[1], *box[1])])
+    return a, b
+
+
+def _corners_as_cubics(start, end) -> np.ndarray:
+    """Straight segments start→end (M, 3) as manim's cubic Bézier points (4M, 3), exactly as
+    ``VMobject.add_points_as_corners`` builds them."""
+    out = np.empty((4 * len(start), 3))
+    for i, t in enumerate((0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0)):
+        out[i::4] = (1 - t) * start + t * end
+    return out
+
+
 def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float = 4.0,
                        halo=None) -> VMobject:
     """The path up to the tracker's step (fractional steps included), clipped to ``box`` (default
-    the axes' box) and rebuilt from the stored points every frame. ``halo``: a colour drawn under
-    the stroke so the path reads on any fill."""
+    the axes' box): the picture of ``clipped_polyline``. ``halo``: a colour drawn under the stroke
+    so the path reads on any fill.
+
+    Every whole step's segment is clipped and mapped through ``axes.c2p`` once, here; a frame takes
+    the first ``⌊k⌋`` of them and clips only the part of segment ``⌊k⌋`` up to ``k``."""
     xy = np.asarray(xy, dtype=float)
     box = axes.box if box is None else box
     trail = VMobject(stroke_color=color, stroke_width=stroke_width)
@@ -400,17 +419,67 @@ def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float =
     if halo is not None:
         trail.set_stroke(halo, width=stroke_width + 3.0, opacity=0.55, background=True)
     trail.box, trail.xy = box, xy
+    last = len(xy) - 1
+
+    def c2p(v):
+        return np.asarray(axes.c2p(v[0], v[1]), dtype=float)
+
+    # Whole segments, walked as clipped_polyline walks them: a visible segment continues the open
+    # piece (starting at its end corner) or starts a new one at its clipped start.
+    starts, ends = [], []
+    n_before = np.zeros(max(last, 0) + 1, dtype=int)  # visible segments before segment i
+    open_after = np.zeros(max(last, 0) + 1, dtype=bool)  # a piece is open after segment i - 1
+    prev_end = None
+    open_piece = False
+    for i in range(last):
+        n_before[i] = len(starts)
+        open_after[i] = open_piece
+        cut = clip_segment(xy[i], xy[i + 1], box)
+        if cut is None:
+            open_piece = False
+            continue
+        a, b = _pinned(xy[i], xy[i + 1], cut, box)
+        sb = c2p(b)
+        starts.append(prev_end if open_piece and cut[0] == 0.0 else c2p(a))
+        ends.append(sb)
+        prev_end = sb
+        open_piece = cut[1] == 1.0
+    if last > 0:
+        n_before[last] = len(starts)
+        open_after[last] = open_piece
+    cubics = (_corners_as_cubics(np.array(starts), np.array(ends)) if starts
+              else np.zeros((0, 3)))
 
     def update(m):
-        m.clear_points()
-        for piece in clipped_polyline(xy, tracker.get_value(), box):
-            pts = np.array([axes.c2p(x, y) for x, y in piece])
-            m.start_new_path(pts[0])
-            m.add_points_as_corners(pts[1:])
+        k = float(np.clip(tracker.get_value(), 0.0, max(last, 0)))
+        n_full = int(np.floor(k))
+        pts = cubics[: 4 * n_before[n_full]]
+        if n_full < last and k - n_full > 0:  # the part of segment ⌊k⌋ up to k
+            p, q = xy[n_full], interpolate_path(xy, k)
+            cut = clip_segment(p, q, box)
+            if cut is not None:
+                a, b = _pinned(p, q, cut, box)
+                start = pts[-1] if open_after[n_full] and cut[0] == 0.0 else c2p(a)
+                pts = np.vstack([pts, _corners_as_cubics(start[None, :], c2p(b)[None, :])])
+        if len(pts) == 0:
+            m.clear_points()
+        else:
+            m.set_points(pts)
 
     trail.add_updater(update)
     update(trail)
     return trail
+
+
+def _style_of(m):
+    return (m.fill_rgbas.copy(), m.stroke_rgbas.copy(), m.background_stroke_rgbas.copy(),
+            m.stroke_width, m.background_stroke_width)
+
+
+def _style_is(m, style) -> bool:
+    return (style is not None and m.stroke_width == style[3] and m.background_stroke_width == style[4]
+            and np.array_equal(m.fill_rgbas, style[0]) and np.array_equal(m.stroke_rgbas, style[1])
+            and np.array_equal(m.background_stroke_rgbas, style[2]))
 
 
 def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 0.09,
@@ -427,9 +496,18 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
     marker.set_stroke(pal.background, width=1.5)
     group = VGroup(dot, marker)
     group.dot, group.marker = dot, marker
+    # The style each state sets (re-applied only when something else changed it since).
+    styled = {"state": None, "dot": None, "marker": None}
 
     def position():
         return interpolate_path(xy, tracker.get_value())
+
+    def restyle(inside: bool) -> bool:
+        return not (styled["state"] == inside and _style_is(dot, styled["dot"])
+                    and _style_is(marker, styled["marker"]))
+
+    def remember(inside: bool):
+        styled["state"], styled["dot"], styled["marker"] = inside, _style_of(dot), _style_of(marker)
 
     def update(g):
         p = position()
@@ -437,11 +515,13 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
         q = np.array([np.clip(p[0], x0, x1), np.clip(p[1], y0, y1)])
         sq = np.asarray(axes.c2p(*q))
         dot.move_to(sq)
-        dot.set_opacity(1.0 if inside else 0.0)
-        dot.set_stroke(pal.background, width=2.0, opacity=1.0 if inside else 0.0)
         if inside:
-            marker.set_opacity(0.0)
-            marker.set_stroke(opacity=0.0)
+            if restyle(True):
+                dot.set_opacity(1.0)
+                dot.set_stroke(pal.background, width=2.0, opacity=1.0)
+                marker.set_opacity(0.0)
+                marker.set_stroke(opacity=0.0)
+                remember(True)
             marker.move_to(sq)
             return
         direction = np.array([np.sign(p[0] - q[0]), np.sign(p[1] - q[1]), 0.0])
@@ -451,8 +531,12 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
         base = tip - direction * marker_size * 0.9
         marker.set_points_as_corners([tip, base + normal * marker_size * 0.5,
                                       base - normal * marker_size * 0.5, tip])
-        marker.set_opacity(1.0)
-        marker.set_stroke(pal.background, width=1.5, opacity=1.0)
+        if restyle(False):
+            dot.set_opacity(0.0)
+            dot.set_stroke(pal.background, width=2.0, opacity=0.0)
+            marker.set_opacity(1.0)
+            marker.set_stroke(pal.background, width=1.5, opacity=1.0)
+            remember(False)
         dot.move_to(marker.get_center())  # hidden, and kept inside the box with the marker
 
     group.inside = lambda: box_contains(box, position())

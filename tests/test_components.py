@@ -127,3 +127,23 @@ def test_static_members_of_a_group_are_painted_once(tmp_path):
         scene.render()
     assert all(sq in scene.static for sq in scene.panel), "the panel's squares were redrawn per frame"
     assert scene.dot in scene.moving and scene.dot not in scene.static
+
+
+def test_readout_follows_the_tracker_in_place_and_switches_to_scientific(tmp_path):
+    from manim import MathTex
+    from scenes.components.readout import make_readout
+    from scenes.components.style import palette
+    with tempconfig({"media_dir": str(tmp_path)}):
+        k = ValueTracker(0.0)
+        group = make_readout(palette("light"), "L =", [1.5, 0.25, 4.6e19], k, decimals=3)
+        lab, num = group.submobjects
+        assert not group.updaters and not lab.updaters and num.updaters, "the label must not move"
+        slots = list(num.submobjects)
+        for step, ref in ((1, DecimalNumber(0.25, num_decimal_places=3, font_size=30)),
+                          (2, MathTex(r"4.60\times 10^{19}", font_size=30))):
+            k.set_value(step)
+            num.update()
+            assert num.submobjects == slots, "slots replaced: a play would keep drawing the old ones"
+            np.testing.assert_allclose(outline(num), outline(ref), atol=1e-9, err_msg=str(step))
+            assert num.get_value() == [1.5, 0.25, 4.6e19][step]
+            assert num.get_left()[0] > lab.get_right()[0]

@@ -38,7 +38,7 @@ class GlyphNumber(VGroup):
     """
 
     def __init__(self, number: float = 0.0, num_decimal_places: int = 2, font_size: float = 48,
-                 color=WHITE, group_with_commas: bool = True, **kwargs):
+                 color=WHITE, group_with_commas: bool = True, slots: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.num_decimal_places = int(num_decimal_places)
         self.group_with_commas = group_with_commas
@@ -47,6 +47,8 @@ class GlyphNumber(VGroup):
         self._buff = 0.001 * self.font_size
         self._color = color
         self.number = None
+        if slots:
+            self._slot(slots - 1)  # made up front: a play draws the family it began with
         self._place(float(number))
         self.move_to([0.0, 0.0, 0.0])
 
@@ -77,13 +79,23 @@ class GlyphNumber(VGroup):
                 offsets[i][1] = (nxt[3] - nxt[2]) / 2 - boxes[i][3]
             elif ch == ",":  # half its height below the baseline
                 offsets[i][1] -= (boxes[i][3] - boxes[i][2]) / 2
-        k = 0
-        for ch, off in zip(text, offsets):
-            for pts in self._outlines[ch][0]:
-                self._slot(k).points = pts + np.asarray(off)
-                k += 1
-        for slot in self.submobjects[k:]:
+        self._fill([pts + np.asarray(off) for ch, off in zip(text, offsets)
+                    for pts in self._outlines[ch][0]])
+
+    def _fill(self, paths) -> None:
+        for k, pts in enumerate(paths):
+            self._slot(k).points = pts
+        for slot in self.submobjects[len(paths):]:
             slot.points = np.zeros((0, 3))
+
+    def show_outlines(self, mobject, number: float) -> "GlyphNumber":
+        """Draw ``mobject``'s outlines (e.g. a typeset a×10^b) in this number's slots, in place,
+        at the left edge's centre; ``get_value()`` then gives ``number``."""
+        anchor = self.get_critical_point(LEFT)
+        self._fill([m.points.copy() for m in mobject.family_members_with_points()])
+        self.number = number
+        self.move_to(anchor, LEFT)
+        return self
 
     def set_value(self, number: float) -> "GlyphNumber":
         if number == self.number:
@@ -100,11 +112,14 @@ class GlyphNumber(VGroup):
 def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int = 3,
                  font_size: float = 30, scientific_above: float = 1e5) -> VGroup:
     """``label`` followed by ``values[round(step)]``; values above ``scientific_above`` switch to
-    a LaTeX a×10^b form so a diverging loss stays readable."""
+    a LaTeX a×10^b form so a diverging loss stays readable.
+
+    The updater sits on the number, not the group, so the label is painted once per play (a
+    mobject counts as moving when it has an updater of its own)."""
     values = np.asarray(values, dtype=float)
     lab = MathTex(label, font_size=font_size, color=pal.foreground)
     num = GlyphNumber(values[0], num_decimal_places=decimals, font_size=font_size,
-                      color=pal.foreground)
+                      color=pal.foreground, slots=16)
     group = VGroup(lab, num).arrange(RIGHT, buff=0.15)
     # where a digit typeset right after the label would sit: numbers share the label's baseline
     # (centring them on a label with a subscript, like x_i, would drop them below it)
@@ -119,28 +134,24 @@ def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int =
         k = int(round(np.clip(tracker.get_value(), 0, len(values) - 1)))
         return values[k]
 
-    shown = [None]  # the value on screen: re-typeset only when it changes
+    shown = [None, None]  # the value on screen and the label's place: change only when they do
 
-    def update(g):
-        v = current()
-        if v == shown[0]:
-            place(g.submobjects[1])
+    def update(m):
+        v, at = current(), tuple(lab.get_center())
+        if v == shown[0] and at == shown[1]:
             return
-        shown[0] = v
-        if abs(v) >= scientific_above:
-            exp = int(np.floor(np.log10(abs(v))))
-            mant = v / 10 ** exp
-            new = MathTex(rf"{mant:.2f}\times 10^{{{exp}}}", font_size=font_size, color=pal.foreground)
-            place(new)
-            g.submobjects[1] = new
-        else:
-            if g.submobjects[1] is not num:
-                g.submobjects[1] = num
-            num.set_value(v)
-            place(num)
+        if v != shown[0]:
+            if abs(v) >= scientific_above:
+                exp = int(np.floor(np.log10(abs(v))))
+                mant = v / 10 ** exp
+                m.show_outlines(MathTex(rf"{mant:.2f}\times 10^{{{exp}}}", font_size=font_size), v)
+            else:
+                m.set_value(v)
+        shown[:] = [v, at]
+        place(m)
 
-    group.add_updater(update)
-    update(group)
+    num.add_updater(update)
+    update(num)
     group.current_value = current
     return group
 
@@ -166,17 +177,21 @@ def make_vector_readout(pal, label: str, values, tracker: ValueTracker, decimals
     nums = [GlyphNumber(values[0, j], num_decimal_places=decimals, font_size=font_size,
                         color=colour) for j in range(dim)]
     gap = 0.06
-    group = VGroup(lab, glyphs[0])
+    # the label, then the rest with the updater: the label is painted once per play
+    body = VGroup(glyphs[0])
     for j in range(dim):
-        group.add(nums[j], glyphs[j + 1])
+        body.add(nums[j], glyphs[j + 1])
+    group = VGroup(lab, body)
 
     def row(t):
         return int(np.clip(index(t), 0, len(values) - 1))
 
-    shown = [None]  # the row on screen: re-typeset only when it changes
+    shown = [None, None]  # the row on screen and the label's place: change only when they do
 
     def update(g):
-        r = row(tracker.get_value())
+        r, at = row(tracker.get_value()), tuple(lab.get_center())
+        if r == shown[0] and at == shown[1]:
+            return
         v = values[r]
         c = lab.get_center()[1]
         glyphs[0].next_to(lab, RIGHT, buff=0.12)
@@ -190,9 +205,9 @@ def make_vector_readout(pal, label: str, values, tracker: ValueTracker, decimals
             glyphs[j + 1].next_to(nums[j], RIGHT, buff=gap)
             glyphs[j + 1].shift(UP * (c + drops[3 + 2 * j] - glyphs[j + 1].get_bottom()[1]))
             prev = glyphs[j + 1]
-        shown[0] = r
+        shown[:] = [r, at]
 
-    group.add_updater(update)
-    update(group)
+    body.add_updater(update)
+    update(body)
     group.current_row = lambda: row(tracker.get_value())
     return group

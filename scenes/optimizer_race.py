@@ -181,7 +181,8 @@ class OptimizerRace(ThemedScene):
         self.legend = legend
         self.play(make_legend_animation(legend, run_time=self.LEGEND_TIME), FadeIn(step_readout),
                   FadeIn(self.key), run_time=self.LEGEND_TIME)
-        self.add(*[row.note for row in legend.rows if len(row.note)])
+        self.notes = [row.note for row in legend.rows if len(row.note)]
+        self.add(*self.notes)
 
         # ── Beat 3: everyone on the start ────────────────────────────────────────────────────
         # Each path and loss curve sits on a halo (a wider stroke in the background colour) so it
@@ -229,6 +230,10 @@ class OptimizerRace(ThemedScene):
                     mark.data_xy = np.asarray(xy[-1], dtype=float)
                     self.divergence_marks.add(mark)
         self.add(self.divergence_marks)
+        # the step counter's digits change every frame of the race: last, so nothing static
+        # behind them is redrawn with them (its panel overlaps nothing)
+        self.add(step_readout)
+        self._settle_notes(0, 0)
         self.play(*[GrowFromCenter(p) for p in self.points],
                   *[GrowFromCenter(m) for m in self.loss_dots], run_time=self.START_TIME)
         self.wait(self.HOLD_START)
@@ -245,13 +250,29 @@ class OptimizerRace(ThemedScene):
                 if self.speed_tag is not None:
                     self.remove(self.speed_tag)
                 self.speed_tag = tag
-                self.add(tag)
+                self.bring_to_back(tag)  # static for the play; it overlaps nothing
+            self._settle_notes(tracker.get_value(), until)
             self.play(make_descent_animation(tracker, until, self.SECONDS_PER_STEP / speed))
 
         # ── Beat 5: where everyone ended ─────────────────────────────────────────────────────
         self.wait(self.HOLD_END)
 
     # ── Pieces ───────────────────────────────────────────────────────────────────────────────
+
+    def _settle_notes(self, k0: float, k1: float):
+        """Before a play taking the tracker from step k0 to k1: a legend note that does not change
+        in it is set to its state and painted once, in the static image (the legend overlaps
+        nothing, so its place in the drawing order does not show); one that appears in it keeps
+        its updater and goes last, redrawn every frame of this play only."""
+        for note in self.notes:
+            s, e = note.changes
+            note.clear_updaters()
+            if k1 >= s and k0 < e:
+                note.add_updater(note.note_updater)
+                self.add(note)
+            else:
+                note.note_updater(note)
+                self.bring_to_back(note)
 
     def _cross(self, centre, colour, size: float) -> VGroup:
         c = np.asarray(centre, dtype=float)

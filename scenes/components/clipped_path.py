@@ -16,7 +16,7 @@ step ``k``. The result is the same picture: the path up to the tracker's step, c
 from __future__ import annotations
 
 import numpy as np
-from manim import VMobject
+from manim import VMobject, config
 
 
 def exit_step(xy, box) -> int:
@@ -63,11 +63,102 @@ def _lines_as_cubics(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out.reshape(-1, 3)
 
 
+def _affine_map(axes, box):
+    """``axes.c2p`` as an affine map of (N, 2) arrays when it is one (linear axes), checked at a
+    fourth point; otherwise ``axes.c2p`` point by point."""
+    (x0, x1), (y0, y1) = box
+    if not np.all(np.isfinite([x0, x1, y0, y1])) or x1 == x0 or y1 == y0:
+        x0, x1, y0, y1 = 0.0, 1.0, 0.0, 1.0
+    o = np.asarray(axes.c2p(x0, y0), dtype=float)
+    ex = (np.asarray(axes.c2p(x1, y0), dtype=float) - o) / (x1 - x0)
+    ey = (np.asarray(axes.c2p(x0, y1), dtype=float) - o) / (y1 - y0)
+
+    def affine(v):
+        v = np.asarray(v, dtype=float).reshape(-1, 2)
+        return o + (v[:, :1] - x0) * ex + (v[:, 1:] - y0) * ey
+
+    probe = np.array([[0.3 * x0 + 0.7 * x1, 0.6 * y0 + 0.4 * y1]])
+    want = np.asarray(axes.c2p(*probe[0]), dtype=float)
+    if np.allclose(affine(probe)[0], want, atol=1e-9 * (1.0 + np.abs(want).max())):
+        return affine
+    return lambda v: np.array([axes.c2p(*p) for p in np.asarray(v, dtype=float).reshape(-1, 2)],
+                              dtype=float).reshape(-1, 3)
+
+
+# How far a drawn path may stray from the stored one, in pixels of the output: well under the
+# antialiasing's own blur, so the simplification below cannot be seen.
+SIMPLIFY_PX = 0.1
+# ... and how far (degrees) the direction of a dropped step may differ from the straight line
+# drawn instead: joins keep their shape (a mitre spike at a sharp turn stays where it was).
+SIMPLIFY_DEG = 1.0
+
+
+def _simplified_prefixes(sa: np.ndarray, sb: np.ndarray, tol: float | None = None,
+                         max_deg: float = SIMPLIFY_DEG):
+    """Straight segments ``sa[j] → sb[j]`` (scene points) drawn with fewer Bézier curves.
+
+    Runs of nearly collinear steps (hundreds of sub-pixel steps of a run crawling along a valley
+    or sitting near its minimum) become one straight chord, so Cairo strokes a few dozen curves
+    per path instead of hundreds: most of the drawing time of a long race. Greedy and forward, so
+    that *every prefix* is faithful: for any j, the path up to ``sb[j]`` drawn as the chords kept
+    so far plus one "tail" chord to ``sb[j]`` stays within ``tol`` of the stored steps, and every
+    step's direction within ``max_deg`` of the chord that replaces it.
+
+    Returns ``(chords, n_chords, tails)``: the kept chords as cubic points (4·M, 3); per j the
+    number of chords shown with segment j whole; per j the tail chord (4, 3) from the last kept vertex."""
+    if tol is None:
+        tol = SIMPLIFY_PX * config.frame_width / config.pixel_width
+    m = len(sa)
+    cos_max = np.cos(np.radians(max_deg))
+    out_a, out_b = [], []
+    n_chords = np.zeros(m, dtype=int)
+    tails: list = [None] * m
+    anchor = None  # the start of the chord being grown
+    run_dirs: list = []  # unit directions of the steps since the anchor
+    run_pts: list = []  # the vertices passed since the anchor
+    for j in range(m):
+        a_, b_ = sa[j], sb[j]
+        if anchor is None or np.any(a_ != sb[j - 1]):  # a new sub-path (clipped, re-entered)
+            if run_pts:  # the last sub-path's pending chord
+                out_a.append(anchor)
+                out_b.append(sb[j - 1])
+            anchor, run_dirs, run_pts = a_, [], []
+        seg = b_ - a_
+        ln = float(np.hypot(seg[0], seg[1]))
+        run_dirs.append(seg[:2] / ln if ln > 0 else np.zeros(2))
+        ok = True
+        if run_pts:
+            chord = b_ - anchor
+            cl = float(np.hypot(chord[0], chord[1]))
+            if cl == 0:
+                ok = False
+            else:
+                u = chord[:2] / cl
+                mid = np.array(run_pts)[:, :2] - anchor[:2]
+                dev = np.abs(mid[:, 0] * u[1] - mid[:, 1] * u[0])
+                dirs = np.array(run_dirs)
+                ok = dev.max() <= tol and (dirs @ u).min() >= cos_max
+        if not ok:
+            # the chord up to the previous vertex is the longest faithful one: keep it
+            out_a.append(anchor)
+            out_b.append(a_)
+            anchor, run_dirs, run_pts = a_, [run_dirs[-1]], []
+        run_pts.append(b_)
+        n_chords[j] = len(out_a)
+        tails[j] = _lines_as_cubics(anchor[None], b_[None])
+    chords = (_lines_as_cubics(np.array(out_a), np.array(out_b)) if out_a
+              else np.zeros((0, 3)))
+    return chords, n_chords, tails
+
+
 def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 4.0, halo=None,
                       halo_extra: float = 3.0, halo_opacity: float = 0.6) -> VMobject:
     """The path ``xy`` (N, 2) up to the tracker's (fractional) step, clipped to ``box`` (default
     ``axes.box``). Carries ``.xy``, ``.box`` and ``.visible_data()`` (the clipped pieces' end
-    points in data coordinates, for tests). ``halo``: a colour drawn under the stroke."""
+    points in data coordinates, for tests). ``halo``: a colour drawn under the stroke.
+
+    Per frame the updater only looks up how many precomputed segments are shown and maps the
+    partial one; it leaves the points alone while they do not change (a run standing still)."""
     xy = np.asarray(xy, dtype=float)
     box = axes.box if box is None else box
     path = VMobject(stroke_color=color, stroke_width=stroke_width)
@@ -76,6 +167,7 @@ def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 
         path.set_stroke(halo, width=stroke_width + halo_extra, opacity=halo_opacity, background=True)
     path.xy, path.box = xy, box
     n = len(xy) - 1
+    to_scene = _affine_map(axes, box)
 
     if n >= 1:
         t0, t1 = clip_segments(xy, box)
@@ -86,26 +178,21 @@ def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 
         a = np.where((t0 == 0.0)[:, None], p, p + t0[:, None] * d)
         b = np.where((t1 == 1.0)[:, None], q, p + t1[:, None] * d)
         idx = np.flatnonzero(keep)
-        sa = np.array([axes.c2p(*v) for v in a[idx]]).reshape(-1, 3)
-        sb = np.array([axes.c2p(*v) for v in b[idx]]).reshape(-1, 3)
-        cubics = _lines_as_cubics(sa, sb)
+        chords, n_chords, tails = _simplified_prefixes(to_scene(a[idx]), to_scene(b[idx]))
     else:
         t0 = t1 = np.zeros(0)
+        keep = np.zeros(0, dtype=bool)
         idx = np.zeros(0, dtype=int)
-        cubics = np.zeros((0, 3))
+        chords, n_chords, tails = np.zeros((0, 3)), np.zeros(0, dtype=int), []
         p = d = np.zeros((0, 2))
-
-    def pieces_until(k: float):
-        """Data-space end points of the visible segments up to fractional step k."""
-        full = int(np.searchsorted(idx, int(np.floor(k))))  # segments i < floor(k) kept
-        ends = [(p[i] + t0[i] * d[i], p[i] + t1[i] * d[i]) for i in idx[:full]]
-        return full, ends
+    # kept segments before step i, for i = 0..n
+    kept_before = np.concatenate([[0], np.cumsum(keep)]).astype(int)
 
     def partial(k: float):
         """The part of segment ⌊k⌋ from its start to the fractional step, clipped; or None."""
         i = int(np.floor(k))
         frac = k - i
-        if i >= n or frac <= 0 or i not in set_idx:
+        if i >= n or frac <= 0 or not keep[i]:
             return None
         lo, hi = t0[i], min(t1[i], frac)
         if lo >= hi:
@@ -113,16 +200,25 @@ def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 
         a_ = p[i] if lo == 0.0 else p[i] + lo * d[i]
         return a_, p[i] + hi * d[i]
 
-    set_idx = set(idx.tolist())
+    def shown(k: float):
+        """(segments shown whole, the partial one or None) at fractional step k."""
+        return int(kept_before[int(np.floor(k))]), partial(k)
+
+    last = [None]
 
     def update(m):
         k = float(np.clip(tracker.get_value(), 0.0, n))
-        full = int(np.searchsorted(idx, int(np.floor(k))))
-        pts = cubics[: 4 * full]
-        part = partial(k)
+        full, part = shown(k)
+        key = (full, None if part is None else tuple(part[1]))
+        if key == last[0]:
+            return
+        last[0] = key
+        pts = chords[: 4 * n_chords[full - 1]] if full else chords[:0]
+        if full and tails[full - 1] is not None:
+            pts = np.vstack([pts, tails[full - 1]])
         if part is not None:
-            pa, pb = (np.asarray(axes.c2p(*v), dtype=float).reshape(1, 3) for v in part)
-            pts = np.vstack([pts, _lines_as_cubics(pa, pb)])
+            ends = to_scene(np.array(part))
+            pts = np.vstack([pts, _lines_as_cubics(ends[:1], ends[1:])])
         if len(pts) == 0:
             m.clear_points()
         else:
@@ -130,8 +226,8 @@ def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 
 
     def visible_data():
         k = float(np.clip(tracker.get_value(), 0.0, n))
-        _, ends = pieces_until(k)
-        part = partial(k)
+        full, part = shown(k)
+        ends = [(p[i] + t0[i] * d[i], p[i] + t1[i] * d[i]) for i in idx[:full]]
         if part is not None:
             ends.append(part)
         return ends

@@ -97,9 +97,14 @@ def baseline_of(part, fallback=None) -> float:
 
 def show_note_after(row, tracker, step: float, fade_steps: float = 3.0):
     """Keep ``row.note`` hidden until the tracker reaches ``step``, then fade it in over
-    ``fade_steps`` steps. Returns the note (with ``.step``)."""
+    ``fade_steps`` steps. Returns the note (with ``.step``, ``.changes``: the steps (from, to)
+    over which it changes, and ``.note_updater``: a scene may drop the updater while the tracker
+    stays outside ``.changes``, so the note joins the static image, and add it back for a play
+    that crosses them)."""
     note = row.note
     note.step = step
+    note.changes = (step, step + fade_steps)
+    shown = [None]
 
     def update(m):
         a = float(np.clip((tracker.get_value() - step) / fade_steps + 1e-9, 0.0, 1.0))
@@ -107,10 +112,13 @@ def show_note_after(row, tracker, step: float, fade_steps: float = 3.0):
             a = 0.0
         else:
             a = max(a, 0.25)
-        m.set_opacity(a)
+        if a != shown[0]:
+            shown[0] = a
+            m.set_opacity(a)
 
     note.add_updater(update)
     update(note)
+    note.note_updater = update
     note.visible = lambda: tracker.get_value() >= step
     return note
 

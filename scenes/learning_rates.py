@@ -14,8 +14,8 @@ theory's ``regime`` and ``lr_max``).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, GrowFromCenter, MathTex, RoundedRectangle, Tex,
-                   ValueTracker, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Animation, FadeIn, GrowFromCenter, MathTex, Mobject,
+                   RoundedRectangle, Tex, ValueTracker, VGroup, Write)
 
 from scenes.components.landscape import (make_clipped_point, make_clipped_trail, make_landscape,
                                          make_minimum_marker, make_panel_axes)
@@ -30,6 +30,37 @@ RUNS = (("lr-small", "Slow and Steady"), ("lr-good", "Adequately Fast"),
 
 def _fmt_lr(lr: float) -> str:
     return f"{lr:g}"
+
+
+class FadeInStill(Animation):
+    """``FadeIn`` (no shift, no scale) for a large group that does not move: the same picture, the
+    opacities ramping up, without FadeIn's two deep copies of the group and its interpolation of
+    every point of every member on every frame."""
+
+    def __init__(self, mobject, **kwargs):
+        super().__init__(mobject, introducer=True, **kwargs)
+
+    def begin(self):
+        self.styles = [(m, m.fill_rgbas.copy(), m.stroke_rgbas.copy(), m.background_stroke_rgbas.copy())
+                       for m in self.mobject.get_family() if hasattr(m, "fill_rgbas")]
+        super().begin()
+
+    def create_starting_mobject(self):
+        return Mobject()  # nothing to interpolate from: the opacities scale the group's own
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        for m, fill, stroke, background in self.styles:
+            for name, rgbas in (("fill_rgbas", fill), ("stroke_rgbas", stroke),
+                                ("background_stroke_rgbas", background)):
+                faded = rgbas.copy()
+                faded[:, 3] *= a
+                setattr(m, name, faded)
+
+    def finish(self) -> None:
+        super().finish()
+        for m, fill, stroke, background in self.styles:  # exactly the group's own style
+            m.fill_rgbas, m.stroke_rgbas, m.background_stroke_rgbas = fill, stroke, background
 
 
 class LearningRates(ThemedScene):
@@ -84,13 +115,13 @@ class LearningRates(ThemedScene):
         for (name, label), d, centre in zip(RUNS, runs, self.CARD_CENTERS):
             card = self._card(d, label, centre, loss_range)
             card_groups.append(card)
-        self.play(*[FadeIn(c) for c in card_groups], run_time=self.CARDS_TIME)
+        self.play(*[FadeInStill(c) for c in card_groups], run_time=self.CARDS_TIME)
 
         # ── Beat 3: the same start for everyone ───────────────────────────────────────────────
-        # What moves (trail, curve, point, loss dot) belongs to its card but is also drawn in one
-        # layer after all four cards: manim repaints every frame from the first moving mobject on,
-        # so the cards' contours, axes and frames must all come before it (in the static image).
-        moving, layer = [], VGroup()
+        # What moves (trail, curve, point, loss dot) belongs to its card but is drawn after all
+        # four cards: manim repaints every frame from the first moving mobject on, so the cards'
+        # contours, axes and frames must all come before it (in the static image).
+        moving, layer = [], []  # the points and dots grow in; everything in the layer moves
         for card, d in zip(card_groups, runs):
             pos, losses = self._valid(d)
             trail = make_clipped_trail(card.contour_axes, pos, tracker, pal.point, stroke_width=3.0,
@@ -100,14 +131,14 @@ class LearningRates(ThemedScene):
             curve, loss_dot = make_loss_curve(card.loss_axes, losses, tracker, pal.point,
                                               stroke_width=3.0, dot_radius=0.055, halo=pal.background)
             card.add(trail, curve, point, loss_dot)
-            layer.add(trail, curve, point, loss_dot)
+            layer += [trail, curve, point, loss_dot]
             card.trail, card.point, card.curve, card.loss_dot = trail, point, curve, loss_dot
             self.trails.append(trail)
             self.points.append(point)
             self.curves.append(curve)
             self.loss_dots.append(loss_dot)
             moving += [point, loss_dot]
-        self.add(layer)  # a mobject in two groups is drawn once, in the later (this layer)
+        self.add(*layer)  # moves the cards' members to the end (each card stays a group)
         self.play(*[GrowFromCenter(m) for m in moving], FadeIn(step_readout), run_time=self.START_TIME)
         self.wait(self.HOLD_START)
 
@@ -121,7 +152,13 @@ class LearningRates(ThemedScene):
             card_groups[i].add(label)
             self.diverged_labels[RUNS[i][0]] = label
             self.play(FadeIn(label, scale=1.1), run_time=self.DIVERGED_TIME)
+            # the label, now still, joins the static image: what moves (and the tracker, animated
+            # next) goes back after it
+            self.add(*layer, step_readout, tracker)
         self._advance(steps)
+        # ── Beat 5: hold. Nothing moves any more: the last hold is one still picture ─────────────
+        for m in [*layer, *step_readout.get_family()]:
+            m.clear_updaters()
         self.wait(self.HOLD_END)
 
     def _advance(self, to: int):

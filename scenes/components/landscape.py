@@ -471,6 +471,14 @@ def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float =
     return trail
 
 
+def _move_to(m, target):
+    """``m.move_to(target)`` for a mobject without submobjects, without its generic bounding-box
+    machinery (the same arithmetic: the box's centre shifted onto ``target``)."""
+    pts = m.points
+    if len(pts):
+        m.points = pts + (np.asarray(target) - (pts.min(axis=0) + pts.max(axis=0)) / 2)
+
+
 def _style_of(m):
     return (m.fill_rgbas.copy(), m.stroke_rgbas.copy(), m.background_stroke_rgbas.copy(),
             m.stroke_width, m.background_stroke_width)
@@ -514,7 +522,7 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
         inside = box_contains(box, p)
         q = np.array([np.clip(p[0], x0, x1), np.clip(p[1], y0, y1)])
         sq = np.asarray(axes.c2p(*q))
-        dot.move_to(sq)
+        _move_to(dot, sq)
         if inside:
             if restyle(True):
                 dot.set_opacity(1.0)
@@ -522,7 +530,7 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
                 marker.set_opacity(0.0)
                 marker.set_stroke(opacity=0.0)
                 remember(True)
-            marker.move_to(sq)
+            _move_to(marker, sq)
             return
         direction = np.array([np.sign(p[0] - q[0]), np.sign(p[1] - q[1]), 0.0])
         direction /= np.linalg.norm(direction)
@@ -537,7 +545,7 @@ def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 
             marker.set_opacity(1.0)
             marker.set_stroke(pal.background, width=1.5, opacity=1.0)
             remember(False)
-        dot.move_to(marker.get_center())  # hidden, and kept inside the box with the marker
+        _move_to(dot, marker.get_center())  # hidden, and kept inside the box with the marker
 
     group.inside = lambda: box_contains(box, position())
     group.data_position = position

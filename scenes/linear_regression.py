@@ -141,6 +141,13 @@ class LinearRegression(ThemedScene):
         self.add(trail)
         self.play(GrowFromCenter(point), Create(line), FadeIn(loss_readout), FadeIn(line_readout),
                   FadeIn(step_readout), run_time=self.START_TIME)
+        # the readouts' labels never change: in the drawing order before everything that moves,
+        # so each play paints them once (nothing overlaps them; the numbers come last)
+        readouts = (loss_readout, line_readout, step_readout)
+        self.remove(*readouts)
+        at = self.mobjects.index(trail)
+        self.mobjects[at:at] = [r[0] for r in readouts]
+        self.add(*[r[1] for r in readouts])
         self.wait(self.HOLD_START)
 
         # ── Beat 5: the descent, one stored step after another ────────────────────────────────
@@ -187,8 +194,9 @@ class LinearRegression(ThemedScene):
         return line
 
     def _line_readout(self, wb, tracker) -> VGroup:
-        """ŷ = w x ± |b| with the stored (w, b) of the current step; laid out again only when the
-        step shown changes (numbers from glyphs typeset once, the sign swapped on a change)."""
+        """ŷ = w x ± |b| with the stored (w, b) of the current step: VGroup(label, body), the body
+        laid out again only when the step shown changes (numbers from glyphs typeset once, the
+        sign swapped on a change)."""
         pal, fs = self.pal, 32
         lab = MathTex(r"\hat y =", font_size=fs, color=pal.foreground)
         w = GlyphNumber(wb[0, 0], num_decimal_places=3, font_size=fs, color=pal.prediction)
@@ -197,7 +205,8 @@ class LinearRegression(ThemedScene):
                  -1: MathTex("-", font_size=fs, color=pal.foreground)}
         sign = signs[1].copy()
         b = GlyphNumber(abs(wb[0, 1]), num_decimal_places=3, font_size=fs, color=pal.prediction)
-        group = VGroup(lab, w, xx, sign, b)
+        body = VGroup(w, xx, sign, b)  # the updater sits here: the label alone stays still
+        group = VGroup(lab, body)
         ref = MathTex(r"\hat y =", "0", font_size=fs)  # digits sit on the label's baseline
         baseline = ref[1].get_bottom()[1] - ref[0].get_center()[1]
         shown = {"k": None, "sign": 1, "at": None}  # the step on screen, its sign, the label's place
@@ -221,8 +230,8 @@ class LinearRegression(ThemedScene):
             sign.next_to(xx, RIGHT, buff=0.14)
             b.next_to(sign, RIGHT, buff=0.14).align_to(w, DOWN)
 
-        update(group)
-        group.add_updater(update)
+        update(body)
+        body.add_updater(update)
         return group
 
     def _legend(self) -> VGroup:

@@ -116,6 +116,8 @@ class LearningRates(ThemedScene):
             card = self._card(d, label, centre, loss_range)
             card_groups.append(card)
         self.play(*[FadeInStill(c) for c in card_groups], run_time=self.CARDS_TIME)
+        for card in card_groups:  # nothing in them has an updater: skip them when manim runs
+            card.suspend_updating()  # the updaters, every frame (~100 members a card)
 
         # ── Beat 3: the same start for everyone ───────────────────────────────────────────────
         # What moves (trail, curve, point, loss dot) belongs to its card but is drawn after all

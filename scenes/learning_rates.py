@@ -116,8 +116,11 @@ class LearningRates(ThemedScene):
             card = self._card(d, label, centre, loss_range)
             card_groups.append(card)
         self.play(*[FadeInStill(c) for c in card_groups], run_time=self.CARDS_TIME)
-        for card in card_groups:  # nothing in them has an updater: skip them when manim runs
-            card.suspend_updating()  # the updaters, every frame (~100 members a card)
+        # Nothing in the cards has an updater: manim's per-frame walk over every member's updaters
+        # skips their ~100 members each. (What moves, added below, sits at the scene's top level
+        # after self.add(*layer), so it is updated on its own.)
+        for card in card_groups:
+            card.suspend_updating()
 
         # ── Beat 3: the same start for everyone ───────────────────────────────────────────────
         # What moves (trail, curve, point, loss dot) belongs to its card but is drawn after all

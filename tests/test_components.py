@@ -147,3 +147,15 @@ def test_readout_follows_the_tracker_in_place_and_switches_to_scientific(tmp_pat
             np.testing.assert_allclose(outline(num), outline(ref), atol=1e-9, err_msg=str(step))
             assert num.get_value() == [1.5, 0.25, 4.6e19][step]
             assert num.get_left()[0] > lab.get_right()[0]
+
+
+def test_lines_as_cubics_is_manims_corner_path():
+    """The shared straight-segment builder (clipped trails of every scene) against manim's own."""
+    from manim import VMobject
+    from scenes.components.clipped_path import lines_as_cubics
+    rng = np.random.default_rng(3)
+    corners = np.concatenate([rng.normal(size=(9, 2)), np.zeros((9, 1))], axis=1)
+    ref = VMobject()
+    ref.start_new_path(corners[0])
+    ref.add_points_as_corners(corners[1:])
+    np.testing.assert_array_equal(lines_as_cubics(corners[:-1], corners[1:]), ref.points)

@@ -53,14 +53,14 @@ def clip_segments(xy, box) -> tuple[np.ndarray, np.ndarray]:
     return t0, t1
 
 
-def _lines_as_cubics(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Straight segments a→b (M, 3) as manim's cubic Bézier points (4M, 3)."""
-    out = np.empty((len(a), 4, 3))
-    out[:, 0] = a
-    out[:, 1] = a + (b - a) / 3.0
-    out[:, 2] = a + 2.0 * (b - a) / 3.0
-    out[:, 3] = b
-    return out.reshape(-1, 3)
+def lines_as_cubics(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Straight segments a→b (M, 3) as cubic Bézier points (4M, 3), with the arithmetic of
+    manim's ``VMobject.add_points_as_corners`` (handles at (1 − t)·a + t·b, t = 1/3, 2/3)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    out = np.empty((4 * len(a), 3))
+    for i, t in enumerate((0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0)):
+        out[i::4] = (1 - t) * a + t * b
+    return out
 
 
 def _affine_map(axes, box):
@@ -145,8 +145,8 @@ def _simplified_prefixes(sa: np.ndarray, sb: np.ndarray, tol: float | None = Non
             anchor, run_dirs, run_pts = a_, [run_dirs[-1]], []
         run_pts.append(b_)
         n_chords[j] = len(out_a)
-        tails[j] = _lines_as_cubics(anchor[None], b_[None])
-    chords = (_lines_as_cubics(np.array(out_a), np.array(out_b)) if out_a
+        tails[j] = lines_as_cubics(anchor[None], b_[None])
+    chords = (lines_as_cubics(np.array(out_a), np.array(out_b)) if out_a
               else np.zeros((0, 3)))
     return chords, n_chords, tails
 
@@ -218,7 +218,7 @@ def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 
             pts = np.vstack([pts, tails[full - 1]])
         if part is not None:
             ends = to_scene(np.array(part))
-            pts = np.vstack([pts, _lines_as_cubics(ends[:1], ends[1:])])
+            pts = np.vstack([pts, lines_as_cubics(ends[:1], ends[1:])])
         if len(pts) == 0:
             m.clear_points()
         else:

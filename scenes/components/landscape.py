@@ -20,6 +20,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, Create, Dot, FadeIn, Line, ManimColor,
                    MathTex, Rectangle, Triangle, VGroup, VMobject)
 
+from .clipped_path import lines_as_cubics
 from .style import interpolate_path
 
 # ── Colour mapping ─────────────────────────────────────────────────────────────────────────────
@@ -397,15 +398,6 @@ def _pinned(p, q, cut, box):
     return a, b
 
 
-def _corners_as_cubics(start, end) -> np.ndarray:
-    """Straight segments start→end (M, 3) as manim's cubic Bézier points (4M, 3), exactly as
-    ``VMobject.add_points_as_corners`` builds them."""
-    out = np.empty((4 * len(start), 3))
-    for i, t in enumerate((0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0)):
-        out[i::4] = (1 - t) * start + t * end
-    return out
-
-
 def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float = 4.0,
                        halo=None) -> VMobject:
     """The path up to the tracker's step (fractional steps included), clipped to ``box`` (default
@@ -449,7 +441,7 @@ def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float =
     if last > 0:
         n_before[last] = len(starts)
         open_after[last] = open_piece
-    cubics = (_corners_as_cubics(np.array(starts), np.array(ends)) if starts
+    cubics = (lines_as_cubics(np.array(starts), np.array(ends)) if starts
               else np.zeros((0, 3)))
 
     def update(m):
@@ -462,7 +454,7 @@ def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float =
             if cut is not None:
                 a, b = _pinned(p, q, cut, box)
                 start = pts[-1] if open_after[n_full] and cut[0] == 0.0 else c2p(a)
-                pts = np.vstack([pts, _corners_as_cubics(start[None, :], c2p(b)[None, :])])
+                pts = np.vstack([pts, lines_as_cubics(start[None, :], c2p(b)[None, :])])
         if len(pts) == 0:
             m.clear_points()
         else:

@@ -37,8 +37,8 @@ def arrow_between(start, end, color, stroke_width: float = 4.0, tip_length: floa
                   min_length: float = 0.02, opacity: float = 1.0) -> Arrow:
     """An arrow from ``start`` to ``end`` (scene points); invisible when shorter than
     ``min_length`` (a zero-length arrow has no direction)."""
-    s, _, _, visible = _geometry(start, end, tip_length, min_length)
-    e = np.asarray(end, dtype=float) if visible else s + np.array([min_length, 0.0, 0.0])
+    s, _, tip, visible = _geometry(start, end, tip_length, min_length)
+    e = tip[0]  # the arrow's end (moved to a short one along x when invisible)
     length = float(np.linalg.norm(e - s))
     arrow = Arrow(s, e, buff=0, color=color, stroke_width=stroke_width,
                   tip_length=min(tip_length, 0.45 * length),

@@ -56,7 +56,8 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
             if qi == len(qualities) - 1:  # the exports, at the last (highest) quality
                 for kind, fn in (("webm", lambda: exports.make_webm(out, tmp / f"{name}.webm")),
                                  ("gif", lambda: exports.make_gif(out, tmp / f"{name}.gif")),
-                                 ("poster", lambda: exports.make_poster(out, tmp / f"{name}.png"))):
+                                 ("poster", lambda: exports.make_poster(out, tmp / f"{name}.png",
+                                                                        samples=tmp / f"{name}.gif"))):
                     t0 = time.perf_counter()
                     fn()
                     row[f"{kind}_seconds"] = round(time.perf_counter() - t0, 2)

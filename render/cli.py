@@ -115,7 +115,10 @@ def cmd_export(args) -> int:
         if note:
             print(f"gif budget: {note}", flush=True)
     else:
-        exports.make_poster(src, out, time=args.time)
+        samples = Path(args.samples) if args.samples else None
+        if samples is not None and not samples.exists():
+            raise UsageError(f"{samples} does not exist")
+        exports.make_poster(src, out, time=args.time, samples=samples)
     return 0
 
 
@@ -218,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
         if kind == "poster":
             sp.add_argument("--time", type=float, default=None,
                             help="seconds (default: the last frame before any fade-out)")
+            sp.add_argument("--samples", default=None,
+                            help="judge the frames from this smaller copy of SRC (its GIF)")
     for kind in ("manifest", "gallery"):
         sp = sub.add_parser(kind, help=f"media/{'manifest.json' if kind == 'manifest' else 'index.html'}")
         sp.add_argument("--media", default=str(ROOT / "media"))

@@ -121,26 +121,37 @@ def pick_poster_index(amounts: np.ndarray, keep: float = 0.85) -> int:
     return int(np.flatnonzero(amounts >= keep * best)[-1])
 
 
-def poster_time(src: Path) -> float:
-    """The time (s) of a representative frame of ``src`` (see :func:`pick_poster_index`)."""
+def poster_time(src: Path, *, samples: Path | None = None) -> float:
+    """The time (s) of a representative frame of ``src`` (see :func:`pick_poster_index`).
+
+    The frames are judged from ``samples`` when given: a smaller rendering of the same video, such
+    as its GIF, decoded in a fraction of the time of a 1080p MP4 (0.2 s against 2.9 s of CPU for
+    descent-rule). Otherwise every n-th frame of ``src`` itself, at most ``MAX_SAMPLES``.
+    """
     info = ffmpeg.video_info(src)
-    n = max(info.frames, 1)
-    every = max(1, math.ceil(n / MAX_SAMPLES))
-    raw = ffmpeg.run(ffmpeg.sample_frames(src, every=every, width=SAMPLE_W, height=SAMPLE_H),
-                     what=f"{Path(src).name}: sample frames")
+    fps = float(info.fps) or 1.0
+    if samples is not None:
+        sinfo = ffmpeg.video_info(samples)
+        every, rate = 1, float(sinfo.fps) or fps
+    else:
+        every, rate = max(1, math.ceil(max(info.frames, 1) / MAX_SAMPLES)), fps
+    source = samples if samples is not None else src
+    raw = ffmpeg.run(ffmpeg.sample_frames(source, every=every, width=SAMPLE_W, height=SAMPLE_H),
+                     what=f"{Path(source).name}: sample frames")
     frames = np.frombuffer(raw, np.uint8)
     frames = frames[: frames.size // (SAMPLE_W * SAMPLE_H) * SAMPLE_W * SAMPLE_H]
     frames = frames.reshape(-1, SAMPLE_H, SAMPLE_W)
     if len(frames) == 0:
         return 0.0
-    index = pick_poster_index(ink(frames)) * every  # the source frame number
-    fps = float(info.fps) or 1.0
-    return max(0.0, (index - 0.5) / fps)  # seeking lands on the first frame at or after this
+    t = pick_poster_index(ink(frames)) * every / rate  # when the chosen sample is shown
+    t = min(t, max(info.duration - 1.0 / fps, 0.0))
+    return max(0.0, t - 0.5 / fps)  # seeking lands on the first frame at or after this
 
 
-def make_poster(src: Path, dst: Path, *, time: float | None = None) -> float:
-    """Write the poster PNG; return the time it shows."""
-    t = poster_time(src) if time is None else float(time)
+def make_poster(src: Path, dst: Path, *, time: float | None = None,
+                samples: Path | None = None) -> float:
+    """Write the poster PNG; return the time it shows (``samples``: see :func:`poster_time`)."""
+    t = poster_time(src, samples=samples) if time is None else float(time)
     with atomic_output(dst) as tmp:
         ffmpeg.run(ffmpeg.poster_png(src, tmp, time=t), what=f"{Path(dst).name}: poster frame")
     return t

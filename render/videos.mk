@@ -46,7 +46,7 @@ endif
 
 # What every video depends on besides its own scene file and data files.
 SCENE_COMMON := $(wildcard scenes/components/*.py) assets/theme.json $(wildcard assets/*.tex) \
-                $(wildcard manim.cfg) render/pipeline.py render/ffmpeg.py
+                $(wildcard manim.cfg) render/pipeline.py render/manim_run.py render/ffmpeg.py
 EXPORT_SRC   := render/exports.py render/ffmpeg.py render/pipeline.py
 VIDEO_OPTS   := $(RBUILD)/options/videos
 PREVIEW_OPTS := $(RBUILD)/options/preview
@@ -87,8 +87,9 @@ $(MEDIA)/videos/%.webm: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
 	@$(RENDER) webm $< --out $@
 $(MEDIA)/videos/%.gif: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
 	@$(RENDER) gif $< --out $@
-$(MEDIA)/posters/%.png: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
-	@$(RENDER) poster $< --out $@
+# The poster is cut from the mp4; which frame is judged from the GIF (decoded far faster).
+$(MEDIA)/posters/%.png: $(MEDIA)/videos/%.mp4 $(MEDIA)/videos/%.gif $(EXPORT_SRC)
+	@$(RENDER) poster $< --samples $(word 2,$^) --out $@
 
 VIDEO_FILES   = $(SCENE_NAMES:%=$(MEDIA)/videos/%.mp4)
 EXPORT_FILES  = $(SCENE_NAMES:%=$(MEDIA)/videos/%.webm) $(SCENE_NAMES:%=$(MEDIA)/videos/%.gif) \

@@ -85,7 +85,21 @@ def test_webm_is_constant_quality_vp9():
     args = ffmpeg.webm_vp9("in.mp4", "out.tmp", crf=30).get_args()
     assert opt(args, "-c:v") == "libvpx-vp9" and opt(args, "-f") == "webm"
     assert opt(args, "-b:v") == "0" and opt(args, "-crf") == "30"  # -b:v 0 makes -crf constant quality
-    assert opt(args, "-pix_fmt") == "yuv420p" and opt(args, "-row-mt") == "1" and "-an" in args
+    assert opt(args, "-pix_fmt") == "yuv420p" and "-an" in args
+
+
+def test_every_decoder_and_encoder_runs_on_one_thread():
+    # make -jN runs N jobs side by side; a fixed thread count also fixes the encoders' bytes
+    graphs = {"webm": ffmpeg.webm_vp9("in.mp4", "out.tmp"),
+              "gif": ffmpeg.gif("in.mp4", "out.tmp", width=360, fps=12),
+              "poster": ffmpeg.poster_png("in.mp4", "p.tmp", time=1),
+              "samples": ffmpeg.sample_frames("in.mp4", every=4, width=96, height=54)}
+    for name, graph in graphs.items():
+        args = graph.get_args()
+        before_input = args[:args.index("-i")]
+        assert opt(before_input, "-threads") == "1", (name, args)
+    webm = graphs["webm"].get_args()
+    assert opt(webm[webm.index("-i"):], "-threads") == "1" and "-row-mt" not in webm
 
 
 def test_gif_graph_is_fps_scale_then_palettegen_and_paletteuse():
@@ -185,6 +199,24 @@ def test_poster_time_skips_a_fade_out(tmp_path):
     exports.make_poster(src, out)
     img = decode_gray(out, 160, 90)[0]
     assert img[45, 70] < 40 and img[80, 140] > 215  # the square is there, on white
+
+
+def test_poster_time_judged_from_the_gif_matches_the_mp4(tmp_path):
+    # 30 fps: a square for 2 s, then a fade to white over 1 s. The GIF (15 fps, smaller) picks
+    # the same moment as the full MP4, within one GIF frame, and the poster shows the square.
+    src = tmp_path / "fade.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=white:s=320x180:r=30:d=3",
+                    "-vf", "drawbox=x=80:y=40:w=120:h=100:c=black:t=fill,fade=t=out:st=2:d=1:c=white",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-y", str(src)], check=True)
+    gif = tmp_path / "fade.gif"
+    exports.make_gif(src, gif)
+    t_mp4, t_gif = exports.poster_time(src), exports.poster_time(src, samples=gif)
+    assert 1.9 <= t_mp4 <= 2.15, t_mp4
+    assert abs(t_gif - t_mp4) <= 1 / 15 + 1e-9, (t_gif, t_mp4)
+    out = tmp_path / "poster.png"
+    exports.make_poster(src, out, samples=gif)
+    img = decode_gray(out, 320, 180)[0]
+    assert img[90, 140] < 60 and img[170, 300] > 215, (img[90, 140], img[170, 300])
 
 
 def test_pick_poster_index_and_ink():

@@ -1,0 +1,86 @@
+"""render.manim_run's frame encoder against manim's own: the same pictures, the same timing."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+from manim._config.video_encoder import VideoEncoderSpec
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+from render import manim_run, pipeline
+
+W, H = 192, 108
+REPEATS = [1, 1, 4, 1, 2, 1, 1, 7, 1, 3]  # held frames, as wait() writes them
+
+
+def frames():
+    """RGBA frames of a coloured square crossing a gradient (colour edges test the chroma)."""
+    rng = np.random.default_rng(7)
+    y, x = np.mgrid[0:H, 0:W]
+    out = []
+    for i in range(len(REPEATS)):
+        f = np.zeros((H, W, 4), np.uint8)
+        f[..., 0] = (x * 255 // W).astype(np.uint8)
+        f[..., 1] = (y * 255 // H).astype(np.uint8)
+        f[..., 2] = 40 + 20 * i
+        f[..., 3] = 255
+        x0 = 10 + 15 * i
+        f[30:70, x0:x0 + 40, :3] = rng.integers(0, 256, 3, dtype=np.uint8)
+        out.append(f)
+    return out
+
+
+def encode(path, write_frame):
+    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", W, H, Fraction(30),
+                            (("crf", "23"), ("preset", "veryfast"), ("threads", "1")))
+    enc = VideoSegmentEncoder(target=path, spec=spec)
+    for f, n in zip(frames(), REPEATS):
+        write_frame(enc, f.copy(), repeat=n)
+    enc.finish()
+    with av.open(str(path)) as c:
+        decoded = [(fr.pts, fr.to_ndarray(format="rgb24")) for fr in c.decode(video=0)]
+    return decoded
+
+
+def test_same_pictures_and_timestamps_as_manims_encoder(tmp_path):
+    ours = encode(tmp_path / "ours.mp4", manim_run.write_frame)
+    theirs = encode(tmp_path / "manim.mp4", manim_run._original_write_frame)
+    assert len(ours) == len(theirs) == sum(REPEATS)
+    for k, ((p1, a), (p2, b)) in enumerate(zip(ours, theirs)):
+        assert p1 == p2, f"frame {k}: pts {p1} != {p2}"
+        assert np.array_equal(a, b), f"frame {k}: max difference {np.abs(a.astype(int) - b).max()}"
+
+
+def test_held_frames_are_repeated_at_consecutive_timestamps(tmp_path):
+    decoded = encode(tmp_path / "ours.mp4", manim_run.write_frame)
+    step = decoded[1][0] - decoded[0][0]  # the container's time base: 512 ticks per frame
+    assert [p for p, _ in decoded] == [k * step for k in range(sum(REPEATS))]
+    source = [f[..., :3].astype(int) for f, n in zip(frames(), REPEATS) for _ in range(n)]
+    for k, ((_, got), want) in enumerate(zip(decoded, source)):
+        assert np.abs(got - want).mean() < 4, f"frame {k} does not show its source frame"
+
+
+def test_ours_is_deterministic(tmp_path):
+    encode(tmp_path / "a.mp4", manim_run.write_frame)
+    encode(tmp_path / "b.mp4", manim_run.write_frame)
+    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+
+
+def test_a_bad_frame_is_refused_like_manim_does(tmp_path):
+    spec = VideoEncoderSpec("mp4", "libx264", "yuv420p", W, H, Fraction(30), (("threads", "1"),))
+    enc = VideoSegmentEncoder(target=tmp_path / "bad.mp4", spec=spec)
+    with pytest.raises(ValueError, match="shape"):
+        manim_run.write_frame(enc, np.zeros((H, W + 2, 4), np.uint8))
+    enc.abort()
+
+
+def test_renders_use_it_with_one_x264_thread(tmp_path):
+    entry = pipeline.get_scene(next(iter(pipeline.registry())))
+    cmd = pipeline.manim_command(entry, pipeline.get_quality("low"), out=tmp_path / "o.mp4",
+                                 media_dir=tmp_path)
+    assert cmd[1:3] == ["-m", "render.manim_run"]
+    opts = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--encoder-option"]
+    assert "threads=1" in opts and "preset=veryfast" in opts

@@ -4,7 +4,8 @@
     python -m render scene NAME [--quality low] [--theme light] [--out media/preview/NAME.mp4]
     python -m render still NAME [--quality high] [--out media/stills/NAME.png]
     python -m render video NAME --quality high --out media/videos/NAME.mp4 [--index 3/9]
-    python -m render webm|gif|poster SRC.mp4 --out DST
+    python -m render webm|gif|poster SRC.mp4 --out DST [--samples SRC.gif (poster)]
+    python -m render web SRC.mp4 --webm DST.webm --gif DST.gif   both from one decode
     python -m render manifest [--media media] [--out media/manifest.json]
     python -m render gallery [--media media] [--out media/index.html]
     python -m render makefile --out build/scenes.mk        per-scene make rules from the registry
@@ -104,13 +105,16 @@ def cmd_still(args) -> int:
 def cmd_export(args) -> int:
     from render import exports
 
-    src, out = Path(args.src), Path(args.out)
+    src, out = Path(args.src), Path(args.out) if getattr(args, "out", None) else None
     if not src.exists():
         raise UsageError(f"{src} does not exist")
     if args.command == "webm":
         exports.make_webm(src, out)
-    elif args.command == "gif":
-        res = exports.make_gif(src, out)
+    elif args.command in ("gif", "web"):
+        if args.command == "gif":
+            res = exports.make_gif(src, out)
+        else:
+            res = exports.make_webm_and_gif(src, Path(args.webm), Path(args.gif))
         note = res.note()
         if note:
             print(f"gif budget: {note}", flush=True)
@@ -223,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
                             help="seconds (default: the last frame before any fade-out)")
             sp.add_argument("--samples", default=None,
                             help="judge the frames from this smaller copy of SRC (its GIF)")
+    sp = sub.add_parser("web", help="the webm and gif exports of a rendered MP4, from one decode")
+    sp.add_argument("src")
+    sp.add_argument("--webm", required=True)
+    sp.add_argument("--gif", required=True)
     for kind in ("manifest", "gallery"):
         sp = sub.add_parser(kind, help=f"media/{'manifest.json' if kind == 'manifest' else 'index.html'}")
         sp.add_argument("--media", default=str(ROOT / "media"))
@@ -241,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene,
             "still": cmd_still, "video": cmd_video, "webm": cmd_export, "gif": cmd_export,
-            "poster": cmd_export, "manifest": cmd_manifest, "gallery": cmd_gallery,
+            "poster": cmd_export, "web": cmd_export, "manifest": cmd_manifest, "gallery": cmd_gallery,
             "makefile": cmd_makefile}
 
 

@@ -72,26 +72,47 @@ def make_gif(src: Path, dst: Path, *, budget: int = ffmpeg.GIF_MAX_BYTES,
     """
     info = ffmpeg.video_info(src)
     candidates = gif_candidates(info.width, float(info.fps), max_width)
+    with atomic_output(dst) as tmp:
+        return _fit_gif(src, tmp, Path(dst), candidates, budget)
+
+
+def make_webm_and_gif(src: Path, webm: Path, gif: Path, *, budget: int = ffmpeg.GIF_MAX_BYTES,
+                      max_width: int = ffmpeg.GIF_MAX_WIDTH) -> GifResult:
+    """:func:`make_webm` and :func:`make_gif` with one decode of ``src`` for the WebM and the
+    first GIF encode (see :func:`render.ffmpeg.webm_and_gif`); a GIF over its budget is then
+    re-encoded alone as :func:`make_gif` does. After an error neither file is written."""
+    info = ffmpeg.video_info(src)
+    candidates = gif_candidates(info.width, float(info.fps), max_width)
+    width, fps = candidates[0]
+    with atomic_output(webm) as webm_tmp, atomic_output(gif) as gif_tmp:
+        ffmpeg.run(ffmpeg.webm_and_gif(src, webm_tmp, gif_tmp, width=width, fps=fps),
+                   what=f"{Path(webm).name}, {Path(gif).name}: VP9 and GIF encode")
+        return _fit_gif(src, gif_tmp, Path(gif), candidates, budget, done=True)
+
+
+def _fit_gif(src: Path, tmp: Path, dst: Path, candidates, budget: int, *,
+             done: bool = False) -> GifResult:
+    """Encode ``candidates[0]`` into ``tmp`` (unless ``done``: already there), then smaller
+    settings until the file fits ``budget``."""
     attempts = []
     i = 0
-    with atomic_output(dst) as tmp:
-        while True:
-            width, fps = candidates[i]
-            ffmpeg.run(ffmpeg.gif(src, tmp, width=width, fps=fps), what=f"{Path(dst).name}: GIF encode")
-            size = tmp.stat().st_size
-            attempts.append((width, fps, size))
-            if size <= budget:
-                break
-            if i == len(candidates) - 1:
-                raise ffmpeg.FFmpegError(
-                    f"{Path(dst).name}: {size / 1e6:.1f} MB even at {width} px, {fps:g} fps; "
-                    f"over the {budget / 1e6:g} MB GIF budget")
-            scale = size / (fps * width * width)
-            nxt = next((j for j in range(i + 1, len(candidates))
-                        if scale * candidates[j][1] * candidates[j][0] ** 2 <= 0.9 * budget),
-                       len(candidates) - 1)
-            i = nxt
-    return GifResult(Path(dst), width, fps, size, tuple(attempts))
+    while True:
+        width, fps = candidates[i]
+        if not (done and i == 0):
+            ffmpeg.run(ffmpeg.gif(src, tmp, width=width, fps=fps), what=f"{dst.name}: GIF encode")
+        size = tmp.stat().st_size
+        attempts.append((width, fps, size))
+        if size <= budget:
+            break
+        if i == len(candidates) - 1:
+            raise ffmpeg.FFmpegError(
+                f"{dst.name}: {size / 1e6:.1f} MB even at {width} px, {fps:g} fps; "
+                f"over the {budget / 1e6:g} MB GIF budget")
+        scale = size / (fps * width * width)
+        i = next((j for j in range(i + 1, len(candidates))
+                  if scale * candidates[j][1] * candidates[j][0] ** 2 <= 0.9 * budget),
+                 len(candidates) - 1)
+    return GifResult(dst, width, fps, size, tuple(attempts))
 
 
 # --------------------------------------------------------------------------- poster

@@ -66,27 +66,50 @@ def webm_vp9(src, dst, *, crf: int = 38, deadline: str = "realtime", cpu_used: i
     (1.01 MB), SSIM 0.99904 instead of 0.99911. Two tile columns let browsers decode on two threads.
     """
     video = _ff.input(str(src), **ONE_THREAD).video
-    opts = {"format": "webm", "c:v": "libvpx-vp9", "pix_fmt": "yuv420p", "b:v": 0, "crf": crf,
+    return (_ff.output(video, str(dst), **_vp9_options(crf, deadline, cpu_used))
+            .global_args(*GLOBAL_ARGS).overwrite_output())
+
+
+def _vp9_options(crf: int = 38, deadline: str = "realtime", cpu_used: int = 8) -> dict:
+    return {"format": "webm", "c:v": "libvpx-vp9", "pix_fmt": "yuv420p", "b:v": 0, "crf": crf,
             "deadline": deadline, "cpu-used": cpu_used, "threads": 1, "tile-columns": 2,
             "map_metadata": "-1", "an": None, **BITEXACT}
-    return _ff.output(video, str(dst), **opts).global_args(*GLOBAL_ARGS).overwrite_output()
 
 
 def gif(src, dst, *, width: int, fps: float):
     """An animated GIF ``width`` px wide at ``fps``: one palette for the whole clip (palettegen,
     weighted to the pixels that move) applied with ordered dithering (paletteuse), looping forever.
     """
+    return (_gif_output(_ff.input(str(src), **ONE_THREAD).video, dst, width=width, fps=fps)
+            .global_args(*GLOBAL_ARGS).overwrite_output())
+
+
+def _gif_output(video, dst, *, width: int, fps: float):
     if width > GIF_MAX_WIDTH:
         raise ValueError(f"GIF width {width} > {GIF_MAX_WIDTH} px")
-    scaled = (_ff.input(str(src), **ONE_THREAD).video
+    scaled = (video
               .filter("fps", fps=_fps_text(fps))
               .filter("scale", width, -1, flags="lanczos"))
     split = scaled.split()
     palette = split[0].filter("palettegen", stats_mode="diff")
     out = _ff.filter([split[1], palette], "paletteuse", dither="bayer", bayer_scale=5,
                      diff_mode="rectangle")
-    return (_ff.output(out, str(dst), format="gif", loop=0, **BITEXACT)
-            .global_args(*GLOBAL_ARGS).overwrite_output())
+    return _ff.output(out, str(dst), format="gif", loop=0, **BITEXACT)
+
+
+def webm_and_gif(src, webm_dst, gif_dst, *, width: int, fps: float, **vp9):
+    """:func:`webm_vp9` and :func:`gif` from one decode of ``src``, in one ffmpeg run.
+
+    The MP4 is decoded once and its frames split between the two encoders, which see exactly
+    what they would see alone, so both files are byte for byte those of the two separate runs.
+    Decoding a 1080p60 MP4 costs about 2.2 s of CPU per scene; this saves one of the two.
+    """
+    if width > GIF_MAX_WIDTH:
+        raise ValueError(f"GIF width {width} > {GIF_MAX_WIDTH} px")
+    split = _ff.input(str(src), **ONE_THREAD).video.split()
+    webm = _ff.output(split[0], str(webm_dst), **_vp9_options(**vp9))
+    gif_out = _gif_output(split[1], gif_dst, width=width, fps=fps)
+    return _ff.merge_outputs(webm, gif_out).global_args(*GLOBAL_ARGS).overwrite_output()
 
 
 def poster_png(src, dst, *, time: float):

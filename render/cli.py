@@ -105,25 +105,34 @@ def cmd_still(args) -> int:
 def cmd_export(args) -> int:
     from render import exports
 
-    src, out = Path(args.src), Path(args.out) if getattr(args, "out", None) else None
-    if not src.exists():
-        raise UsageError(f"{src} does not exist")
+    src, out = _existing(args.src), Path(args.out)
     if args.command == "webm":
         exports.make_webm(src, out)
-    elif args.command in ("gif", "web"):
-        if args.command == "gif":
-            res = exports.make_gif(src, out)
-        else:
-            res = exports.make_webm_and_gif(src, Path(args.webm), Path(args.gif))
-        note = res.note()
-        if note:
-            print(f"gif budget: {note}", flush=True)
+    elif args.command == "gif":
+        _gif_note(exports.make_gif(src, out))
     else:
-        samples = Path(args.samples) if args.samples else None
-        if samples is not None and not samples.exists():
-            raise UsageError(f"{samples} does not exist")
+        samples = _existing(args.samples) if args.samples else None
         exports.make_poster(src, out, time=args.time, samples=samples)
     return 0
+
+
+def cmd_web(args) -> int:
+    from render import exports
+
+    _gif_note(exports.make_webm_and_gif(_existing(args.src), Path(args.webm), Path(args.gif)))
+    return 0
+
+
+def _existing(path: str) -> Path:
+    if not Path(path).exists():
+        raise UsageError(f"{path} does not exist")
+    return Path(path)
+
+
+def _gif_note(res) -> None:
+    note = res.note()
+    if note:
+        print(f"gif budget: {note}", flush=True)
 
 
 def cmd_manifest(args) -> int:
@@ -249,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene,
             "still": cmd_still, "video": cmd_video, "webm": cmd_export, "gif": cmd_export,
-            "poster": cmd_export, "web": cmd_export, "manifest": cmd_manifest, "gallery": cmd_gallery,
+            "poster": cmd_export, "web": cmd_web, "manifest": cmd_manifest, "gallery": cmd_gallery,
             "makefile": cmd_makefile}
 
 

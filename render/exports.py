@@ -151,12 +151,10 @@ def poster_time(src: Path, *, samples: Path | None = None) -> float:
     """
     info = ffmpeg.video_info(src)
     fps = float(info.fps) or 1.0
-    if samples is not None:
-        sinfo = ffmpeg.video_info(samples)
-        every, rate = 1, float(sinfo.fps) or fps
+    if samples is not None:  # every frame of the smaller copy, shown at its own rate
+        source, every, rate = samples, 1, float(ffmpeg.video_info(samples).fps) or fps
     else:
-        every, rate = max(1, math.ceil(max(info.frames, 1) / MAX_SAMPLES)), fps
-    source = samples if samples is not None else src
+        source, every, rate = src, max(1, math.ceil(max(info.frames, 1) / MAX_SAMPLES)), fps
     raw = ffmpeg.run(ffmpeg.sample_frames(source, every=every, width=SAMPLE_W, height=SAMPLE_H),
                      what=f"{Path(source).name}: sample frames")
     frames = np.frombuffer(raw, np.uint8)

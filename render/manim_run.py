@@ -10,10 +10,10 @@ to ``VideoSegmentEncoder.write_frame(pixels, repeat=n)``, which
 :func:`write_frame` wraps the array without copying (``from_numpy_buffer``), converts it once with
 the same conversion PyAV's encoder makes (bilinear, on as many threads as the codec, which
 ``render.pipeline`` fixes at one) and sends that picture ``n`` times. The decoded pictures and their
-timestamps equal those of manim's encoder (tests/test_manim_run.py), and the file's bytes are the
-same from one run to the next, which manim's own path did not guarantee (two renders of
-convex-descent at 480p differed in a few bytes). With x264 on one thread, convex-descent at 1080p60
-took 36 CPU-s instead of 42–48.
+timestamps equal those of manim's encoder (tests/test_manim_run.py). Two renders of convex-descent
+at 480p gave the same bytes through it, and differed in a few bytes through manim's own path (but
+see the note in tests/test_manim_run.py on frame heights that are not a multiple of 16). With x264
+on one thread, convex-descent at 1080p60 took 36 CPU-s instead of 42–48.
 
 With ``GD_TEX_CACHE`` set (``render.pipeline`` sets it), :func:`share_tex` makes LaTeX output a
 live cache shared by parallel renders: before compiling a formula, manim's ``tex_to_svg_file``
@@ -27,12 +27,13 @@ Everything else is manim's own CLI (``manim.__main__.main``), so the options are
 from __future__ import annotations
 
 import os
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import av
 from manim.scene import video_segment_encoder as _vse
+
+from render.pipeline import link_atomic
 
 _original_write_frame = _vse.VideoSegmentEncoder.write_frame
 
@@ -78,25 +79,15 @@ def share_tex(cache: Path) -> None:
         svg = tfw.generate_tex_file(expression, environment, template).with_suffix(".svg")
         shared = cache / svg.name
         if not svg.exists() and shared.exists():
-            _place(shared, svg)
+            link_atomic(shared, svg)
         result = Path(original(expression, environment, template))
         if result.exists() and not shared.exists():
             cache.mkdir(parents=True, exist_ok=True)
-            _place(result, shared)
+            link_atomic(result, shared)
         return result
 
     tfw.tex_to_svg_file = tex_to_svg_file
     tex_mobject.tex_to_svg_file = tex_to_svg_file
-
-
-def _place(src: Path, dst: Path) -> None:
-    """``dst`` becomes a complete copy (a hard link where possible) of ``src``, by rename."""
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
 
 
 def main() -> None:

@@ -302,14 +302,20 @@ def harvest_tex(tex_dir: Path) -> int:
         dst = TEX_CACHE / svg.name
         if dst.exists():
             continue
-        tmp = TEX_CACHE / f".{svg.name}.{os.getpid()}.tmp"
-        try:
-            os.link(svg, tmp)
-        except OSError:
-            shutil.copyfile(svg, tmp)
-        os.replace(tmp, dst)
+        link_atomic(svg, dst)
         n += 1
     return n
+
+
+def link_atomic(src: Path, dst: Path) -> None:
+    """``dst`` becomes a complete copy of ``src`` (a hard link where possible) by one rename, so a
+    reader of ``dst`` never sees a partial file."""
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
 
 
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,

@@ -47,12 +47,11 @@ def scenario_meta(names, data: Path) -> dict:
     return out
 
 
-def _video_entry(path: Path, media: Path, kind: str) -> dict:
-    info = ffmpeg.video_info(path)
+def _video_entry(path: Path, media: Path, kind: str, info: ffmpeg.VideoInfo) -> dict:
     entry = {"path": path.relative_to(media).as_posix(), "type": kind,
              "bytes": path.stat().st_size, "sha256": sha256(path),
              "codec": info.codec, "pix_fmt": info.pix_fmt, "width": info.width,
-             "height": info.height, "tags": info.tags}
+             "height": info.height}
     if kind == "image/png":
         entry.update(frames=1, duration=None, fps=None)
     else:
@@ -92,23 +91,21 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
     present = {name: [(path, kind) for folder, suffix, kind in VIDEO_KINDS
                       if (path := media / folder / f"{name}{suffix}").exists()]
                for name in scenes if (media / "videos" / f"{name}.mp4").exists()}
-    todo = [(path, kind) for items in present.values() for path, kind in items]
+    paths = [path for items in present.values() for path, _ in items]
     with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
-        entries = dict(zip([path for path, _ in todo],
-                           pool.map(lambda job: _video_entry(job[0], media, job[1]), todo)))
+        infos = dict(zip(paths, pool.map(ffmpeg.video_info, paths)))
     outputs, scene_list = [], []
     for name, entry in scenes.items():
         if name not in present:
             continue
         try:
-            prov = json.loads(entries[media / "videos" / f"{name}.mp4"]["tags"].get("comment", "{}"))
+            prov = json.loads(infos[media / "videos" / f"{name}.mp4"].tags.get("comment", "{}"))
         except json.JSONDecodeError:
             prov = {}
         metas = scenario_meta(entry.data, data)
         paths = []
         for path, kind in present[name]:
-            item = dict(entries[path])
-            item.pop("tags")
+            item = _video_entry(path, media, kind, infos[path])
             item = {"path": item.pop("path"), "scene": name, "quality": prov.get("quality"),
                     "theme": prov.get("theme"), **item, "scenarios": metas,
                     "commit": prov.get("commit"), "dirty": prov.get("dirty")}

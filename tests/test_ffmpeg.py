@@ -273,11 +273,28 @@ def test_webm_and_gif_from_one_decode_equal_the_separate_exports(noisy, tmp_path
     assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
     assert (web.width, web.fps, web.bytes) == (alone.width, alone.fps, alone.bytes)
 
-    def packets(path):  # the encoded VP9 frames (the two muxers' headers differ by a few bytes)
-        return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
-                               "-f", "framemd5", "-"], capture_output=True, check=True).stdout
-    assert packets(tmp_path / "a.webm") == packets(tmp_path / "b.webm")
-    assert len(packets(tmp_path / "a.webm").splitlines()) > 10
+    assert vp9_packets(tmp_path / "a.webm") == vp9_packets(tmp_path / "b.webm")
+    assert len(vp9_packets(tmp_path / "a.webm").splitlines()) > 10
+
+
+def vp9_packets(path):
+    """framemd5 lines of the encoded VP9 frames (muxers' headers may differ by a few bytes)."""
+    return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
+                           "-f", "framemd5", "-"], capture_output=True, check=True).stdout
+
+
+def test_webm_without_a_lookahead_queue_has_the_packets_of_one_with_it(noisy, tmp_path):
+    # -lag-in-frames 0 saves the realtime encoder its frame queue; the claim is that nothing else
+    # changes: libvpx's default queue (25 frames) must give the same VP9 frames
+    graph = ffmpeg.webm_vp9(noisy, tmp_path / "lean.webm")
+    assert opt(graph.get_args(), "-lag-in-frames") == "0"
+    ffmpeg.run(graph, what="webm")
+    queued = ffmpeg.webm_vp9(noisy, tmp_path / "queued.webm").get_args()
+    i = queued.index("-lag-in-frames")
+    del queued[i:i + 2]
+    subprocess.run(["ffmpeg", *queued], check=True)
+    lean, default = vp9_packets(tmp_path / "lean.webm"), vp9_packets(tmp_path / "queued.webm")
+    assert len(lean.splitlines()) > 10 and lean == default
 
 
 def test_webm_and_gif_reduce_a_gif_over_budget_and_fail_cleanly(noisy, tmp_path):

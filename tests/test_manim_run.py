@@ -113,3 +113,76 @@ def test_shared_tex_cache_is_read_before_compiling_and_filled_at_once(tmp_path, 
     assert (tmp_path / "second" / "Tex" / published[0].name).exists()
     assert np.allclose(first.get_all_points(), second.get_all_points())
     assert not list(cache.glob(".*.tmp")), "no temporary file is left in the cache"
+
+
+# --------------------------------------------------------------------------- frames handed over
+
+def render_small_scene(tmp_path, name):
+    """A moving square over static shapes, with held frames, at 256x144 and 15 fps, in-process."""
+    from manim import BLUE, LEFT, PI, RED, RIGHT, UP, Circle, Dot, Rotate, Scene, Square, tempconfig
+
+    class Moving(Scene):
+        def construct(self):
+            self.add(Circle(color=BLUE).shift(LEFT * 3), Dot(UP * 2))  # the static image
+            square = Square(color=RED, fill_opacity=0.6)
+            self.play(square.animate.shift(RIGHT * 3), run_time=0.6)
+            self.wait(0.4)  # a frozen frame, held
+            self.play(Rotate(square, PI / 3), run_time=0.4)
+            self.wait(0.2)
+
+    out = tmp_path / f"{name}.mp4"
+    with tempconfig({"media_dir": str(tmp_path / name), "pixel_width": W, "pixel_height": H,
+                     "frame_rate": 15, "output_file": str(out), "disable_caching": True,
+                     "format": "mp4", "progress_bar": "none", "verbosity": "ERROR"}):
+        Moving().render()
+    with av.open(str(out)) as c:
+        return [fr.to_ndarray(format="rgb24") for fr in c.decode(video=0)]
+
+
+def test_handing_frames_over_gives_the_pictures_of_copying_them(tmp_path, monkeypatch):
+    from manim.camera.camera import Camera
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    monkeypatch.setattr(manim_run, "FRAMES", manim_run.FramePool())
+    copied = render_small_scene(tmp_path, "copied")  # manim's renderer and encoder
+    monkeypatch.setattr(VideoSegmentEncoder, "write_frame", manim_run.write_frame)
+    monkeypatch.setattr(Camera, "set_pixel_array", manim_run.set_pixel_array)
+    monkeypatch.setattr(CairoRenderer, "render", manim_run.render)
+    monkeypatch.setattr(CairoRenderer, "freeze_current_frame", manim_run.freeze_current_frame)
+    handed = render_small_scene(tmp_path, "handed")
+    assert len(handed) == len(copied) == 9 + 6 + 6 + 3
+    for k, (a, b) in enumerate(zip(handed, copied)):
+        assert np.array_equal(a, b), f"frame {k}: max difference {np.abs(a.astype(int) - b).max()}"
+    assert 2 <= len(manim_run.FRAMES) < 12, "buffers come back and are drawn into again"
+
+
+def test_a_handed_over_frame_stays_as_drawn_until_the_encoder_gives_it_back(monkeypatch):
+    from manim import tempconfig
+    from manim.camera.camera import Camera
+
+    pool = manim_run.FramePool()
+    monkeypatch.setattr(manim_run, "FRAMES", pool)
+    monkeypatch.setattr(Camera, "set_pixel_array", manim_run.set_pixel_array)
+    with tempconfig({"pixel_width": 64, "pixel_height": 36}):
+        camera = Camera()
+    background = np.full_like(camera.pixel_array, 7)
+    camera.set_pixel_array(background)
+    camera.pixel_array[0, 0] = 200  # "drawn"
+    first = manim_run.hand_over(camera)
+    assert first is camera.pixel_array and first[0, 0, 0] == 200
+    again = manim_run.hand_over(camera)  # no reset in between: a copy, as manim gives
+    assert again is not first and np.array_equal(again, first)
+
+    camera.set_pixel_array(background)  # the next frame starts in another buffer
+    assert camera.pixel_array is not first and first[0, 0, 0] == 200
+    assert np.array_equal(camera.pixel_array, background)
+    second = manim_run.hand_over(camera)
+    camera.set_pixel_array(background)
+    assert camera.pixel_array is not second and camera.pixel_array is not first
+
+    pool.give_back(first)  # converted by the encoder: free to draw into again
+    pool.give_back(np.zeros_like(first))  # not the pool's: ignored
+    manim_run.hand_over(camera)
+    camera.set_pixel_array(background)
+    assert camera.pixel_array is first and np.array_equal(first, background)
+    assert len(pool) == 3

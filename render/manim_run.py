@@ -41,6 +41,7 @@ from pathlib import Path
 import av
 import numpy as np
 from manim.camera.camera import Camera
+from manim.mobject.types.vectorized_mobject import VMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene import video_segment_encoder as _vse
 
@@ -148,6 +149,42 @@ def freeze_current_frame(self, duration: float) -> None:
     self.add_frame(hand_over(self.camera), num_frames=int(duration / dt))
 
 
+_original_split = VMobject.get_subpath_split_indices_from_points
+_RTOL = 1.0e-5  # np.isclose's default, as manim's uses
+
+
+def get_subpath_split_indices_from_points(self, points, n_dims: int = 3) -> np.ndarray:
+    """manim's ``VMobject.get_subpath_split_indices_from_points``, with less NumPy per call.
+
+    The same ``(n_subpaths, 2)`` table of ``[start, end)`` point indices, by the same test: a
+    subpath ends where a curve's end anchor is not close to the next curve's start anchor
+    (``np.isclose`` semantics: NaN is never close, infinities only when equal). The anchors are
+    compared as strided views instead of gathered copies, and exactly equal anchors (nearly every
+    path drawn here is one subpath) return at once. The camera calls this for every drawn
+    VMobject in every frame: 15–19 µs a call for manim's, 2–4 µs here for one subpath.
+    """
+    points = np.asarray(points)
+    nppcc = self.n_points_per_cubic_curve
+    n = len(points)
+    if n <= nppcc:
+        return _original_split(self, points, n_dims)
+    ends = points[nppcc - 1:n - 1:nppcc, :n_dims]  # the last anchor of each curve but the last
+    starts = points[nppcc:n:nppcc, :n_dims]  # the first anchor of the curve after it
+    equal = ends == starts
+    if equal.all():
+        return np.array([[0, n]])
+    with np.errstate(invalid="ignore"):
+        diffs = np.abs(ends - starts)
+        is_close = diffs <= self.tolerance_for_point_equality + _RTOL * np.abs(starts)
+        finite = np.isfinite(diffs)
+        if not finite.all():
+            is_close &= finite
+            is_close |= equal
+    cuts = (np.flatnonzero(~is_close.all(axis=1)) + 1) * nppcc
+    bounds = np.concatenate([[0], cuts, [n]])
+    return np.stack([bounds[:-1], bounds[1:]], axis=1)
+
+
 def install() -> None:
     """Use :func:`write_frame` for every video segment manim encodes in this process, and let
     the Cairo renderer hand its frames over to it (:class:`FramePool`)."""
@@ -155,6 +192,7 @@ def install() -> None:
     Camera.set_pixel_array = set_pixel_array
     CairoRenderer.render = render
     CairoRenderer.freeze_current_frame = freeze_current_frame
+    VMobject.get_subpath_split_indices_from_points = get_subpath_split_indices_from_points
 
 
 def share_tex(cache: Path) -> None:

@@ -34,13 +34,16 @@ Everything else is manim's own CLI (``manim.__main__.main``), so the options are
 from __future__ import annotations
 
 import collections
+import inspect
 import os
+import weakref
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 from manim.camera.camera import Camera
+from manim.mobject.mobject import Mobject
 from manim.mobject.types.vectorized_mobject import VMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene import video_segment_encoder as _vse
@@ -185,6 +188,47 @@ def get_subpath_split_indices_from_points(self, points, n_dims: int = 3) -> np.n
     return np.stack([bounds[:-1], bounds[1:]], axis=1)
 
 
+def transform_points_pre_display(self, mobject, points):
+    """manim's ``Camera.transform_points_pre_display``: non-finite points draw nothing. The same
+    test as ``np.all(np.isfinite(points))`` as a method call, without ``np.all``'s dispatch
+    (about 4 µs a call, 5 % of race-rosenbrock's drawing thread)."""
+    if not np.isfinite(points).all():
+        points = np.zeros((1, 3))
+    return points
+
+
+_TAKES_DT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _takes_dt(updater) -> bool:
+    """Whether ``updater`` has a ``dt`` parameter, looked up once per updater."""
+    try:
+        return _TAKES_DT[updater]
+    except KeyError:
+        pass
+    except TypeError:  # not weakly referenceable: ask every time, as manim does
+        return "dt" in inspect.signature(updater).parameters
+    takes = "dt" in inspect.signature(updater).parameters
+    _TAKES_DT[updater] = takes
+    return takes
+
+
+def update(self, dt: float = 0, recursive: bool = True):
+    """manim's ``Mobject.update``, without building every updater's ``inspect.signature`` on
+    every frame (about 15 µs each: 4 % of race-rosenbrock's drawing thread)."""
+    if self.updating_suspended:
+        return self
+    for updater in self.updaters:
+        if _takes_dt(updater):
+            updater(self, dt)
+        else:
+            updater(self)
+    if recursive:
+        for submob in self.submobjects:
+            submob.update(dt, recursive=recursive)
+    return self
+
+
 def install() -> None:
     """Use :func:`write_frame` for every video segment manim encodes in this process, and let
     the Cairo renderer hand its frames over to it (:class:`FramePool`)."""
@@ -193,6 +237,8 @@ def install() -> None:
     CairoRenderer.render = render
     CairoRenderer.freeze_current_frame = freeze_current_frame
     VMobject.get_subpath_split_indices_from_points = get_subpath_split_indices_from_points
+    Camera.transform_points_pre_display = transform_points_pre_display
+    Mobject.update = update
 
 
 def share_tex(cache: Path) -> None:

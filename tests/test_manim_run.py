@@ -186,3 +186,93 @@ def test_a_handed_over_frame_stays_as_drawn_until_the_encoder_gives_it_back(monk
     camera.set_pixel_array(background)
     assert camera.pixel_array is first and np.array_equal(first, background)
     assert len(pool) == 3
+
+
+# --------------------------------------------------------------------------- leaner manim internals
+
+def random_paths(count=4000, seed=0):
+    """Bezier point arrays of 0..29 points: mostly joined curves, some near-joined, broken,
+    NaN and infinite anchors (every case manim's subpath test distinguishes)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        n = int(rng.integers(0, 30))
+        pts = rng.integers(-2, 3, (n, 3)).astype(float) * rng.choice([1, 0.5, 1e-9])
+        for i in range(4, n, 4):
+            r = rng.random()
+            if r < 0.6:
+                pts[i] = pts[i - 1]
+            elif r < 0.7:
+                pts[i] = pts[i - 1] + rng.normal(0, 1e-7, 3)
+            elif r < 0.75:
+                pts[i] = np.nan
+            elif r < 0.8:
+                pts[i] = pts[i - 1] = np.inf * rng.choice([1, -1], 3)
+        yield pts
+
+
+def test_subpath_split_equals_manims():
+    from manim import VMobject
+    m = VMobject()
+    kinds = set()
+    for pts in random_paths():
+        for n_dims in (2, 3):
+            want = manim_run._original_split(m, pts, n_dims)
+            got = manim_run.get_subpath_split_indices_from_points(m, pts, n_dims)
+            assert got.dtype == want.dtype and np.array_equal(got, want), (pts.tolist(), n_dims)
+            kinds.add(len(want))
+    assert {0, 1, 2, 3} <= kinds  # empty, one subpath, and split paths were all exercised
+
+
+def test_non_finite_points_draw_nothing_as_in_manim():
+    from manim.camera.camera import Camera
+    camera = Camera()
+    for pts in random_paths(500, seed=1):
+        want = Camera.transform_points_pre_display(camera, None, pts)
+        got = manim_run.transform_points_pre_display(camera, None, pts)
+        assert np.array_equal(got, want, equal_nan=True) and got.shape == want.shape
+
+
+def test_updaters_run_as_in_manim_with_their_signatures_looked_up_once(monkeypatch):
+    from manim import Mobject
+    calls = []
+
+    def with_dt(m, dt):
+        calls.append(("dt", m.name, dt))
+
+    def without(m):
+        calls.append(("no dt", m.name))
+
+    class Stepper:  # a callable object with a dt parameter
+        def __call__(self, m, dt=0):
+            calls.append(("obj", m.name, dt))
+
+    def tree():
+        parent, child, frozen = Mobject(name="parent"), Mobject(name="child"), Mobject(name="frozen")
+        parent.add_updater(with_dt).add_updater(without).add_updater(Stepper())
+        child.add_updater(with_dt)
+        frozen.add_updater(without)
+        frozen.suspend_updating()
+        parent.add(child, frozen)
+        return parent
+
+    for recursive in (True, False):
+        calls.clear()
+        Mobject.update(tree(), 0.25, recursive=recursive)
+        want = list(calls)
+        calls.clear()
+        manim_run.update(tree(), 0.25, recursive=recursive)
+        assert calls == want
+    assert ("dt", "child", 0.25) in want or not recursive
+
+    looked_up = []
+    real = manim_run.inspect.signature
+    monkeypatch.setattr(manim_run.inspect, "signature", lambda f: looked_up.append(f) or real(f))
+
+    def fresh(m, dt):
+        calls.append(("fresh", dt))
+    m = Mobject(name="m").add_updater(fresh)
+    calls.clear()
+    for _ in range(5):
+        manim_run.update(m, 0.1)
+    assert looked_up == [fresh], "one signature lookup per updater"
+    assert calls == [("fresh", 0.1)] * 5

@@ -276,3 +276,31 @@ def test_updaters_run_as_in_manim_with_their_signatures_looked_up_once(monkeypat
         manim_run.update(m, 0.1)
     assert looked_up == [fresh], "one signature lookup per updater"
     assert calls == [("fresh", 0.1)] * 5
+
+
+def test_cairo_gets_the_paths_manim_gives_it():
+    import cairo
+    from manim import Circle, DashedLine, MathTex, Square, VMobject
+    from manim.camera.camera import Camera
+
+    camera = Camera()
+    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, 64, 36)
+
+    def path(fn, m):
+        ctx = cairo.Context(surface)
+        ctx.move_to(1, 2)  # a path left over from the last mobject: both keep it when m is empty
+        fn(camera, ctx, m)
+        return list(ctx.copy_path())
+
+    shapes = [Circle(), Square(), DashedLine([-1, 0, 0], [1, 0, 0]), VMobject(),
+              *MathTex(r"\nabla f(\theta)").family_members_with_points()]
+    for pts in random_paths(1500, seed=2):
+        m = VMobject()
+        m.points = pts
+        shapes.append(m)
+    closed = 0
+    for m in shapes:
+        want = path(manim_run._original_set_cairo_context_path, m)
+        assert path(manim_run.set_cairo_context_path, m) == want
+        closed += any(kind == cairo.PATH_CLOSE_PATH for kind, _ in want)
+    assert closed > 10  # closed subpaths were exercised too

@@ -25,11 +25,10 @@ a fifth of a light scene's drawing thread (loss-comparison: 21 % of its samples 
 Four small functions manim calls for every drawn or updated mobject in every frame are replaced
 by leaner ones that return the same values or give Cairo the same path (each is tested against
 manim's own): :func:`get_subpath_split_indices_from_points`, :func:`transform_points_pre_display`,
-:func:`set_cairo_context_path` and :func:`update`. The subpath split alone took gradient-field at 480p15 from 9.8 to 8.1 s; with
-the first three, race-rosenbrock's drawing thread at 1080p60 went from 24.3 to 20–22 CPU-s, and
-the path builder took another 0.7 s off it (19.0–19.3 against 18.2–18.7). The MP4s were
-byte-identical.
-These are manim 0.22's internals (``pyproject.toml`` pins 0.22.*).
+:func:`set_cairo_context_path` and :func:`update`. The subpath split alone took gradient-field at
+480p15 from 9.8 to 8.1 s; with the first three, race-rosenbrock's drawing thread at 1080p60 went
+from 24.3 to 20–22 CPU-s, and the path builder took another 0.7 s off it (19.0–19.3 against
+18.2–18.7). The MP4s were byte-identical. These are manim 0.22's internals (``pyproject.toml`` pins 0.22.*).
 
 With ``GD_TEX_CACHE`` set (``render.pipeline`` sets it), :func:`share_tex` makes LaTeX output a
 live cache shared by parallel renders: before compiling a formula, manim's ``tex_to_svg_file``

@@ -70,9 +70,10 @@ def make_gif(src: Path, dst: Path, *, budget: int = ffmpeg.GIF_MAX_BYTES,
     (bytes ∝ fps × width²) and encodes the best one expected to fit with 10 % to spare; repeats
     until it fits. Raises FFmpegError if even the smallest setting is too big.
     """
-    info = ffmpeg.video_info(src)
-    candidates = gif_candidates(info.width, float(info.fps), max_width)
+    candidates = _gif_settings(src, max_width)
+    width, fps = candidates[0]
     with atomic_output(dst) as tmp:
+        ffmpeg.run(ffmpeg.gif(src, tmp, width=width, fps=fps), what=f"{Path(dst).name}: GIF encode")
         return _fit_gif(src, tmp, Path(dst), candidates, budget)
 
 
@@ -81,25 +82,26 @@ def make_webm_and_gif(src: Path, webm: Path, gif: Path, *, budget: int = ffmpeg.
     """:func:`make_webm` and :func:`make_gif` with one decode of ``src`` for the WebM and the
     first GIF encode (see :func:`render.ffmpeg.webm_and_gif`); a GIF over its budget is then
     re-encoded alone as :func:`make_gif` does. After an error neither file is written."""
-    info = ffmpeg.video_info(src)
-    candidates = gif_candidates(info.width, float(info.fps), max_width)
+    candidates = _gif_settings(src, max_width)
     width, fps = candidates[0]
     with atomic_output(webm) as webm_tmp, atomic_output(gif) as gif_tmp:
         ffmpeg.run(ffmpeg.webm_and_gif(src, webm_tmp, gif_tmp, width=width, fps=fps),
                    what=f"{Path(webm).name}, {Path(gif).name}: VP9 and GIF encode")
-        return _fit_gif(src, gif_tmp, Path(gif), candidates, budget, done=True)
+        return _fit_gif(src, gif_tmp, Path(gif), candidates, budget)
 
 
-def _fit_gif(src: Path, tmp: Path, dst: Path, candidates, budget: int, *,
-             done: bool = False) -> GifResult:
-    """Encode ``candidates[0]`` into ``tmp`` (unless ``done``: already there), then smaller
-    settings until the file fits ``budget``."""
+def _gif_settings(src: Path, max_width: int) -> list:
+    info = ffmpeg.video_info(src)
+    return gif_candidates(info.width, float(info.fps), max_width)
+
+
+def _fit_gif(src: Path, tmp: Path, dst: Path, candidates, budget: int) -> GifResult:
+    """``tmp`` holds the GIF at ``candidates[0]``: re-encode it at smaller settings until it
+    fits ``budget``."""
     attempts = []
     i = 0
     while True:
         width, fps = candidates[i]
-        if not (done and i == 0):
-            ffmpeg.run(ffmpeg.gif(src, tmp, width=width, fps=fps), what=f"{dst.name}: GIF encode")
         size = tmp.stat().st_size
         attempts.append((width, fps, size))
         if size <= budget:
@@ -112,6 +114,9 @@ def _fit_gif(src: Path, tmp: Path, dst: Path, candidates, budget: int, *,
         i = next((j for j in range(i + 1, len(candidates))
                   if scale * candidates[j][1] * candidates[j][0] ** 2 <= 0.9 * budget),
                  len(candidates) - 1)
+        smaller_width, lower_fps = candidates[i]
+        ffmpeg.run(ffmpeg.gif(src, tmp, width=smaller_width, fps=lower_fps),
+                   what=f"{dst.name}: GIF encode")
     return GifResult(dst, width, fps, size, tuple(attempts))
 
 

@@ -268,17 +268,23 @@ def update(self, dt: float = 0, recursive: bool = True):
     return self
 
 
+# (owner, attribute, replacement): everything :func:`install` changes in manim.
+PATCHES = (
+    (_vse.VideoSegmentEncoder, "write_frame", write_frame),
+    (Camera, "set_pixel_array", set_pixel_array),
+    (CairoRenderer, "render", render),
+    (CairoRenderer, "freeze_current_frame", freeze_current_frame),
+    (VMobject, "get_subpath_split_indices_from_points", get_subpath_split_indices_from_points),
+    (Camera, "transform_points_pre_display", transform_points_pre_display),
+    (Camera, "set_cairo_context_path", set_cairo_context_path),
+    (Mobject, "update", update),
+)
+
+
 def install() -> None:
-    """Use :func:`write_frame` for every video segment manim encodes in this process, and let
-    the Cairo renderer hand its frames over to it (:class:`FramePool`)."""
-    _vse.VideoSegmentEncoder.write_frame = write_frame
-    Camera.set_pixel_array = set_pixel_array
-    CairoRenderer.render = render
-    CairoRenderer.freeze_current_frame = freeze_current_frame
-    VMobject.get_subpath_split_indices_from_points = get_subpath_split_indices_from_points
-    Camera.transform_points_pre_display = transform_points_pre_display
-    Camera.set_cairo_context_path = set_cairo_context_path
-    Mobject.update = update
+    """Apply :data:`PATCHES` for the rest of this process."""
+    for owner, attribute, replacement in PATCHES:
+        setattr(owner, attribute, replacement)
 
 
 def share_tex(cache: Path) -> None:

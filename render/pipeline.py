@@ -234,7 +234,8 @@ def workdir(key: str):
 # one's encoder drains (convex-descent at 1080p60: 24.2 s instead of 26.9 s, the same bytes).
 ENCODER_OPTIONS = ("--encoder-option", "preset=veryfast", "--encoder-option", "x264-params=subme=1",
                    "--encoder-option", "threads=1", "--max-inflight-encoders", "2")
-# manim's CLI with a leaner frame encoder (see render/manim_run.py).
+# manim's CLI with less work per frame: frames handed to the encoder uncopied, leaner per-frame
+# helpers, LaTeX shared live between renders (see render/manim_run.py).
 MANIM = ("-m", "render.manim_run")
 
 

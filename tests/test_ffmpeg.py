@@ -263,6 +263,12 @@ def test_gif_impossible_budget_fails_and_writes_nothing(source, tmp_path):
     assert not out.exists()
 
 
+def vp9_packets(path):
+    """framemd5 lines of the encoded VP9 frames (muxers' headers may differ by a few bytes)."""
+    return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
+                           "-f", "framemd5", "-"], capture_output=True, check=True).stdout
+
+
 def test_webm_and_gif_from_one_decode_equal_the_separate_exports(noisy, tmp_path):
     args = ffmpeg.webm_and_gif("in.mp4", "a.tmp", "b.tmp", width=320, fps=12).get_args()
     assert args.count("-i") == 1 and args.count("-map") == 2  # one input, two outputs
@@ -275,12 +281,6 @@ def test_webm_and_gif_from_one_decode_equal_the_separate_exports(noisy, tmp_path
 
     assert vp9_packets(tmp_path / "a.webm") == vp9_packets(tmp_path / "b.webm")
     assert len(vp9_packets(tmp_path / "a.webm").splitlines()) > 10
-
-
-def vp9_packets(path):
-    """framemd5 lines of the encoded VP9 frames (muxers' headers may differ by a few bytes)."""
-    return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
-                           "-f", "framemd5", "-"], capture_output=True, check=True).stdout
 
 
 def test_webm_without_a_lookahead_queue_has_the_packets_of_one_with_it(noisy, tmp_path):

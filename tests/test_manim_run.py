@@ -140,15 +140,10 @@ def render_small_scene(tmp_path, name):
 
 
 def test_handing_frames_over_gives_the_pictures_of_copying_them(tmp_path, monkeypatch):
-    from manim.camera.camera import Camera
-    from manim.renderer.cairo_renderer import CairoRenderer
-
     monkeypatch.setattr(manim_run, "FRAMES", manim_run.FramePool())
     copied = render_small_scene(tmp_path, "copied")  # manim's renderer and encoder
-    monkeypatch.setattr(VideoSegmentEncoder, "write_frame", manim_run.write_frame)
-    monkeypatch.setattr(Camera, "set_pixel_array", manim_run.set_pixel_array)
-    monkeypatch.setattr(CairoRenderer, "render", manim_run.render)
-    monkeypatch.setattr(CairoRenderer, "freeze_current_frame", manim_run.freeze_current_frame)
+    for owner, attribute, replacement in manim_run.PATCHES:  # as install() does, undone after
+        monkeypatch.setattr(owner, attribute, replacement)
     handed = render_small_scene(tmp_path, "handed")
     assert len(handed) == len(copied) == 9 + 6 + 6 + 3
     for k, (a, b) in enumerate(zip(handed, copied)):

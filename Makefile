@@ -3,6 +3,15 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
 
+# One job per core unless the command line says otherwise: a -jN given to make (-j1 included)
+# overrides this (GNU make 4.3).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+MAKEFLAGS += -j$(NPROC)
+# `make clean videos`: everything in order, so nothing is built while clean removes it.
+ifneq ($(and $(filter clean,$(MAKECMDGOALS)),$(filter-out clean,$(MAKECMDGOALS))),)
+.NOTPARALLEL:
+endif
+
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python

@@ -74,7 +74,23 @@ def make_args(dst: Path) -> list[str]:
     return [f"PY={Path(sys.executable)}", f"STAMP={Path(dst) / '.sandbox-installed'}"]
 
 
-def make(dst: Path, *targets: str, jobs: int = 1, env=None, timeout=None, **kw):
-    """Run make in the copy; returns the CompletedProcess (text output captured)."""
-    cmd = ["make", "--no-print-directory", "-C", str(dst), f"-j{jobs}", *make_args(dst), *targets]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, **kw)
+# What a make passes to the commands it runs. A make started from a recipe (`make test` running the
+# tests, `make bench` the benchmarks) would read them as its parent's job server, with none of its
+# file descriptors: the copy's make is a build of its own, as an author would start it.
+MAKE_VARIABLES = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS")
+
+
+def make_env(env=None) -> dict:
+    """``env`` (default: this process's environment) without make's variables."""
+    return {k: v for k, v in (os.environ if env is None else env).items()
+            if k not in MAKE_VARIABLES}
+
+
+def make(dst: Path, *targets: str, jobs: int | None = 1, env=None, timeout=None, **kw):
+    """Run make in the copy; returns the CompletedProcess (text output captured).
+
+    ``jobs=None`` gives make no ``-j``, as an author typing ``make videos`` would."""
+    cmd = ["make", "--no-print-directory", "-C", str(dst),
+           *([f"-j{jobs}"] if jobs is not None else []), *make_args(dst), *targets]
+    return subprocess.run(cmd, capture_output=True, text=True, env=make_env(env), timeout=timeout,
+                          **kw)

@@ -175,7 +175,7 @@ def test_make_videos_end_to_end(tmp_path):
 
     # ---------------------------------------------------------------- a second run renders nothing
     before = snapshot(media)
-    res = make(root, "videos", Q)
+    res = make(root, "videos", Q, jobs=None)  # as typed, without -j
     assert rendered(res) == [] and res.stdout.strip() == "", res.stdout
     assert snapshot(media) == before
 
@@ -243,7 +243,7 @@ def kill_mid_render(root, name, sig) -> bool:
     partial = root / "build" / "render" / "work" / f"{name}.video" / "media"
     proc = subprocess.Popen(["make", "-C", str(root), "-j2", *sandbox.make_args(root), "videos", Q],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, env=sandbox.make_env())
     landed = False
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -372,6 +372,18 @@ def test_parallel_build_equals_serial_build(tmp_path):
     assert files == sorted(p.relative_to(two / "media") for p in (two / "media").rglob("*") if p.is_file())
     for f in files:
         assert sha256(one / "media" / f) == sha256(two / "media" / f), f
+
+
+@pytest.mark.parametrize("flag, jobs", [(None, len(os.sched_getaffinity(0))), ("-j1", 1),
+                                        ("-j3", 3)])
+def test_make_runs_one_job_per_core_unless_told(flag, jobs):
+    """`make videos` alone runs as many jobs as there are cores; a -jN on the command line wins."""
+    probe = "jobs-probe: ; @:$(info $(MAKEFLAGS))"
+    res = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), *filter(None, [flag]),
+                          "--eval", probe, "jobs-probe"], capture_output=True, text=True,
+                         env=sandbox.make_env(), check=True)
+    given = [w for w in res.stdout.split() if w.startswith("-j")]
+    assert given == [f"-j{jobs}"], (flag, res.stdout)
 
 
 def test_generated_rules_depend_on_each_data_file():

@@ -86,11 +86,14 @@ def make_env(env=None) -> dict:
             if k not in MAKE_VARIABLES}
 
 
-def make(dst: Path, *targets: str, jobs: int | None = 1, env=None, timeout=None, **kw):
-    """Run make in the copy; returns the CompletedProcess (text output captured).
+def make_command(dst: Path, *targets: str, jobs: int | None = 1) -> list[str]:
+    """The make command line for the copy; ``jobs=None`` gives make no ``-j``, as an author
+    typing ``make videos`` would. Run it with :func:`make_env`."""
+    return ["make", "--no-print-directory", "-C", str(dst),
+            *([f"-j{jobs}"] if jobs is not None else []), *make_args(dst), *targets]
 
-    ``jobs=None`` gives make no ``-j``, as an author typing ``make videos`` would."""
-    cmd = ["make", "--no-print-directory", "-C", str(dst),
-           *([f"-j{jobs}"] if jobs is not None else []), *make_args(dst), *targets]
-    return subprocess.run(cmd, capture_output=True, text=True, env=make_env(env), timeout=timeout,
-                          **kw)
+
+def make(dst: Path, *targets: str, jobs: int | None = 1, env=None, timeout=None, **kw):
+    """Run make in the copy; returns the CompletedProcess (text output captured)."""
+    return subprocess.run(make_command(dst, *targets, jobs=jobs), capture_output=True, text=True,
+                          env=make_env(env), timeout=timeout, **kw)

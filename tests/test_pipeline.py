@@ -241,7 +241,7 @@ def kill_mid_render(root, name, sig) -> bool:
     """Start `make videos`, wait until manim is drawing ``name``'s frames, signal the whole job
     (as Ctrl-C or a closed terminal would); True if the kill landed during the render."""
     partial = root / "build" / "render" / "work" / f"{name}.video" / "media"
-    proc = subprocess.Popen(["make", "-C", str(root), "-j2", *sandbox.make_args(root), "videos", Q],
+    proc = subprocess.Popen(sandbox.make_command(root, "videos", Q, jobs=2),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, env=sandbox.make_env())
     landed = False

@@ -7,8 +7,12 @@
    the last quality the export seconds as ``make`` runs them: WebM and GIF from one decode
    (``render web``), then the poster judged from the GIF. Written to a temporary folder.
 2. The whole ``make videos`` (every video, export, poster, figure, manifest and gallery) from clean
-   in a throw-away copy of the project (render/sandbox.py), with -j1 and then -j2; whether the two
-   builds are byte-identical; and the time of a no-op ``make videos`` (median of 5).
+   in a throw-away copy of the project (render/sandbox.py), with -j1 and then -j2: wall seconds,
+   CPU seconds (of make and everything it ran) and so how many cores each build kept busy; whether
+   the two builds are byte-identical; and the time of a no-op ``make videos`` (median of 5).
+   -j2 can beat -j1 by at most (cores x -j1's wall / -j2's CPU): a render draws on one thread while
+   its encoder works on another, so -j1 already keeps more than one core busy. The benchmark prints
+   that bound beside the speed-up.
 
 Targets on 2 cores: one scene at low quality < 10 s; all scenes at 1080p60 with exports < 6 min
 with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s. The user's media/ is never touched. Step 2 at
@@ -21,6 +25,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -68,10 +74,32 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
     return rows
 
 
-def _make(root: Path, jobs: int, quality: str) -> tuple[float, object]:
-    t0 = time.perf_counter()
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process waited for, and of theirs."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _make(root: Path, jobs: int, quality: str) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds and the result of ``make -jN -k videos`` in ``root``."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     res = sandbox.make(root, "-k", "videos", f"QUALITY={quality}", jobs=jobs)
-    return time.perf_counter() - t0, res
+    return time.perf_counter() - t0, _children_cpu() - cpu0, res
+
+
+def parallel_figures(j1_seconds: float, j1_cpu: float, j2_seconds: float, j2_cpu: float,
+                     cores: int) -> dict:
+    """How far -j2 got, and how far it could get.
+
+    A build's cores busy = its CPU seconds / its wall seconds. On ``cores`` cores a build with
+    ``j2_cpu`` CPU seconds takes at least ``j2_cpu / cores`` seconds, so -j2's speed-up over -j1
+    is at most ``j1_seconds * cores / j2_cpu``: 2 / 1.29 = 1.55x when -j1 keeps 1.29 of 2 cores
+    busy and both builds use the same CPU.
+    """
+    return {"j1_cores_busy": round(j1_cpu / j1_seconds, 2),
+            "j2_cores_busy": round(j2_cpu / j2_seconds, 2),
+            "speedup": round(j1_seconds / j2_seconds, 2),
+            "speedup_bound": round(j1_seconds * cores / j2_cpu, 2)}
 
 
 def _clean(root: Path) -> None:
@@ -88,27 +116,32 @@ def bench_build(quality: str, tmp: Path) -> dict:
     hashes = {}
     for jobs in (1, 2):
         _clean(root)
-        seconds, res = _make(root, jobs, quality)
+        seconds, cpu, res = _make(root, jobs, quality)
         media = root / "media"
         hashes[jobs] = {p.relative_to(media).as_posix(): _sha(p)
                         for p in sorted(media.rglob("*")) if p.is_file()}
         out[f"j{jobs}_seconds"] = round(seconds, 1)
+        out[f"j{jobs}_cpu_seconds"] = round(cpu, 1)
         out[f"j{jobs}_ok"] = res.returncode == 0
         status = "ok" if res.returncode == 0 else f"make exit {res.returncode}"
-        print(f"make -j{jobs} videos QUALITY={quality} from clean: {seconds:.1f} s "
-              f"({len(hashes[jobs])} files, {status})", flush=True)
+        print(f"make -j{jobs} videos QUALITY={quality} from clean: {seconds:.1f} s, {cpu:.0f} CPU-s, "
+              f"{cpu / seconds:.2f} cores busy ({len(hashes[jobs])} files, {status})", flush=True)
         if res.returncode != 0:
             errors = [ln for ln in res.stderr.splitlines() if ln.startswith(("error", "scene"))]
             for ln in errors[:10]:
                 print(f"    {ln}")
-    out["speedup"] = round(out["j1_seconds"] / out["j2_seconds"], 2)
+    cores = len(os.sched_getaffinity(0))
+    out["cores"] = cores
+    out.update(parallel_figures(out["j1_seconds"], out["j1_cpu_seconds"], out["j2_seconds"],
+                                out["j2_cpu_seconds"], cores))
     differ = sorted(p for p in set(hashes[1]) | set(hashes[2]) if hashes[1].get(p) != hashes[2].get(p))
     out["j2_equals_j1"] = not differ
-    print(f"-j2 speed-up over -j1: {out['speedup']:.2f}x; outputs identical: "
+    print(f"-j2 speed-up over -j1: {out['speedup']:.2f}x, of at most {out['speedup_bound']:.2f}x on "
+          f"{cores} cores (-j1 kept {out['j1_cores_busy']:.2f} busy); outputs identical: "
           f"{'yes' if not differ else 'no: ' + ', '.join(differ[:5])}")
     noop = []
     for _ in range(5):
-        seconds, res = _make(root, 2, quality)
+        seconds, _, res = _make(root, 2, quality)
         noop.append(seconds)
         if res.stdout.strip():
             print(f"    no-op printed: {res.stdout.strip().splitlines()[0]}")

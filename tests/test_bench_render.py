@@ -1,0 +1,34 @@
+"""render/bench_render.py's build figures: CPU accounting of a make run and the speed-up bound."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from render import bench_render
+
+
+def test_children_cpu_counts_grandchildren():
+    # make runs a shell that runs python: the CPU of that grandchild must be counted.
+    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.4: pass"
+    cpu0, t0 = bench_render._children_cpu(), time.perf_counter()
+    subprocess.run(["sh", "-c", f'"{sys.executable}" -c "$0"', busy], check=True)
+    cpu, wall = bench_render._children_cpu() - cpu0, time.perf_counter() - t0
+    assert 0.4 <= cpu <= wall + 0.05, (cpu, wall)
+
+
+def test_parallel_figures_of_a_measured_build():
+    # run F of issue #4: -j1 517.9 s / 668 CPU-s, -j2 339.6 s / 669 CPU-s, on 2 cores
+    f = bench_render.parallel_figures(517.9, 668, 339.6, 669, cores=2)
+    assert f == {"j1_cores_busy": 1.29, "j2_cores_busy": 1.97, "speedup": 1.53,
+                 "speedup_bound": 1.55}
+
+
+@pytest.mark.parametrize("busy1", [1.0, 1.25, 1.45, 2.0])
+def test_speedup_bound_is_cores_over_j1_cores_busy(busy1):
+    # Same CPU in both builds, -j2 packed perfectly on 2 cores: the speed-up meets the bound,
+    # which is 2 / (cores -j1 keeps busy): 2.0x for one-threaded jobs, 1.6x needs <= 1.25.
+    cpu = 600.0
+    f = bench_render.parallel_figures(cpu / busy1, cpu, cpu / 2, cpu, cores=2)
+    assert f["speedup"] == f["speedup_bound"] == round(2 / busy1, 2)

@@ -32,3 +32,42 @@ def test_speedup_bound_is_cores_over_j1_cores_busy(busy1):
     cpu = 600.0
     f = bench_render.parallel_figures(cpu / busy1, cpu, cpu / 2, cpu, cores=2)
     assert f["speedup"] == f["speedup_bound"] == round(2 / busy1, 2)
+
+
+def test_bench_scenes_first_render_typesets_and_the_second_reuses(tmp_path, monkeypatch):
+    # The first render fills the scene's own, empty TeX cache (one latex run per SVG it holds);
+    # the second runs latex not once; the user's cache is left alone. latex is counted by a
+    # shim ahead of it on PATH.
+    import os
+    import shutil
+
+    from render import pipeline
+
+    real, calls = shutil.which("latex"), tmp_path / "latex-calls"
+    shim = tmp_path / "bin" / "latex"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real}" "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+
+    def latex_runs():
+        return len(calls.read_text().splitlines()) if calls.exists() else 0
+
+    user_cache = pipeline.TEX_CACHE
+    first_runs = []
+    render_video = pipeline.render_video
+
+    def counting_render_video(*args, **kwargs):
+        before = latex_runs()
+        r = render_video(*args, **kwargs)
+        first_runs.append(latex_runs() - before)
+        return r
+
+    monkeypatch.setattr(pipeline, "render_video", counting_render_video)
+    (row,) = bench_render.bench_scenes(["hill-descent"], ["test"], tmp_path)
+    assert pipeline.TEX_CACHE == user_cache
+    assert "error" not in row, row
+    assert row["frames"] > 0 and row["first_seconds"] > 0 and row["seconds"] > 0
+    assert row["web_seconds"] > 0 and row["poster_seconds"] > 0
+    svgs = list((tmp_path / "tex-hill-descent").glob("*.svg"))
+    assert first_runs == [len(svgs), 0] and svgs

@@ -18,16 +18,15 @@
    its encoder works on another, so -j1 already keeps more than one core busy. The benchmark prints
    that bound beside the speed-up.
 
-Targets on 2 cores: one scene at low quality < 10 s (rendered again); all scenes at 1080p60 with exports < 6 min
-with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s. The user's media/ is never touched. Step 2 at
-high quality takes as long as two full builds: minutes to an hour, depending on the scenes.
-Figures are printed and saved as JSON.
+Targets on 2 cores: one scene at low quality < 10 s (rendered again); all scenes at 1080p60 with
+exports < 6 min with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s. The user's media/ is never
+touched. Step 2 at high quality takes as long as two full builds: minutes to an hour, depending on
+the scenes. Figures are printed and saved as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -47,17 +46,6 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@contextlib.contextmanager
-def tex_cache(path: Path):
-    """Renders inside the block look up and publish compiled LaTeX in ``path``."""
-    saved = pipeline.TEX_CACHE
-    pipeline.TEX_CACHE = Path(path)
-    try:
-        yield
-    finally:
-        pipeline.TEX_CACHE = saved
-
-
 def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
     rows = []
     print(f"{'scene':<22}{'quality':>9}{'frames':>8}{'first s':>9}{'render s':>10}{'frames/s':>10}"
@@ -67,11 +55,12 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
             out = tmp / f"{name}.{quality}.mp4"
             row = {"scene": name, "quality": quality}
             try:
-                with tex_cache(tmp / f"tex-{name}"):
-                    if qi == 0:  # typesets every formula of the scene, into the empty cache
-                        first = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}-first")
-                        row["first_seconds"] = round(first.seconds, 2)
-                    r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}")
+                tex = tmp / f"tex-{name}"
+                if qi == 0:  # typesets every formula of the scene, into the empty cache
+                    cold = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}-first",
+                                                 tex_cache=tex)
+                    row["first_seconds"] = round(cold.seconds, 2)
+                r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}", tex_cache=tex)
             except (RenderError, pipeline.MissingTool) as exc:
                 row["error"] = str(exc).splitlines()[0]
                 print(f"{name:<22}{quality:>9}  failed: {row['error']}", flush=True)
@@ -79,8 +68,9 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
                 continue
             row.update(frames=r.frames, seconds=round(r.seconds, 2),
                        fps=round(r.frames / r.seconds, 2), duration=r.duration)
-            first = f"{row['first_seconds']:>9.1f}" if "first_seconds" in row else f"{'':>9}"
-            line = f"{name:<22}{quality:>9}{r.frames:>8}{first}{r.seconds:>10.1f}{r.frames / r.seconds:>10.1f}"
+            first_col = f"{row['first_seconds']:>9.1f}" if "first_seconds" in row else " " * 9
+            line = (f"{name:<22}{quality:>9}{r.frames:>8}{first_col}{r.seconds:>10.1f}"
+                    f"{r.frames / r.seconds:>10.1f}")
             if qi == len(qualities) - 1:  # the exports, at the last (highest) quality
                 webm, gif = tmp / f"{name}.webm", tmp / f"{name}.gif"
                 for kind, fn in (("web", lambda: exports.make_webm_and_gif(out, webm, gif)),

@@ -251,13 +251,13 @@ def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still:
     return cmd
 
 
-def manim_env(theme: str, data: Path) -> dict:
+def manim_env(theme: str, data: Path, tex_cache: Path) -> dict:
     env = dict(os.environ)
     env["GD_THEME"] = theme
     env["GD_DATA_DIR"] = str(data)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env.setdefault("PYTHONHASHSEED", "0")
-    env["GD_TEX_CACHE"] = str(TEX_CACHE)  # shared live by render.manim_run
+    env["GD_TEX_CACHE"] = str(tex_cache)  # shared live by render.manim_run
     return env
 
 
@@ -282,10 +282,10 @@ def _die_with_parent():  # Linux: manim goes when its render process goes
 TEX_CACHE = WORK / "tex-cache"
 
 
-def seed_tex(tex_dir: Path) -> int:
+def seed_tex(tex_dir: Path, cache: Path) -> int:
     tex_dir.mkdir(parents=True, exist_ok=True)
     n = 0
-    for svg in TEX_CACHE.glob("*.svg") if TEX_CACHE.is_dir() else ():
+    for svg in cache.glob("*.svg") if cache.is_dir() else ():
         try:
             os.link(svg, tex_dir / svg.name)
         except FileExistsError:
@@ -296,11 +296,11 @@ def seed_tex(tex_dir: Path) -> int:
     return n
 
 
-def harvest_tex(tex_dir: Path) -> int:
-    TEX_CACHE.mkdir(parents=True, exist_ok=True)
+def harvest_tex(tex_dir: Path, cache: Path) -> int:
+    cache.mkdir(parents=True, exist_ok=True)
     n = 0
     for svg in tex_dir.glob("*.svg") if tex_dir.is_dir() else ():
-        dst = TEX_CACHE / svg.name
+        dst = cache / svg.name
         if dst.exists():
             continue
         link_atomic(svg, dst)
@@ -320,10 +320,12 @@ def link_atomic(src: Path, dst: Path) -> None:
 
 
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
-              still: bool = False, verbose: bool = False, log_key: str = "video") -> float:
+              still: bool = False, verbose: bool = False, log_key: str = "video",
+              tex_cache: Path = TEX_CACHE) -> float:
     """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
 
-    manim's output goes to ``build/render/logs/<scene>.<log_key>.log``."""
+    manim's output goes to ``build/render/logs/<scene>.<log_key>.log``; LaTeX it compiles is looked
+    up in and published to ``tex_cache``."""
     path = scene_file(entry)
     if not path.exists():
         raise RenderError(f"scene {entry.name}: {path.relative_to(ROOT)} does not exist "
@@ -336,14 +338,15 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{entry.name}.{log_key}.log"
     cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still)
-    seed_tex(media_dir / "Tex")
+    seed_tex(media_dir / "Tex", tex_cache)
     t0 = time.perf_counter()
     with open(log, "wb") as logf:
         logf.write((" ".join(cmd) + "\n").encode())
         logf.flush()
         sink = None if verbose else logf
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data), stdin=subprocess.DEVNULL,
-                                stdout=sink, stderr=subprocess.STDOUT if sink else None,
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data, tex_cache),
+                                stdin=subprocess.DEVNULL, stdout=sink,
+                                stderr=subprocess.STDOUT if sink else None,
                                 preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         try:
             rc = proc.wait()
@@ -358,7 +361,7 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     seconds = time.perf_counter() - t0
     if rc != 0 or not out.exists():
         raise RenderError(_failure_message(entry, rc, log, verbose))
-    harvest_tex(media_dir / "Tex")
+    harvest_tex(media_dir / "Tex", tex_cache)
     return seconds
 
 
@@ -420,15 +423,18 @@ class Rendered(NamedTuple):
 
 def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
                  data: str | os.PathLike | None = None, verbose: bool = False,
-                 key: str = "video") -> Rendered:
-    """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically."""
+                 key: str = "video", tex_cache: Path = TEX_CACHE) -> Rendered:
+    """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically.
+
+    ``tex_cache``: the folder of compiled LaTeX to reuse and add to (the benchmark gives each scene
+    an empty one)."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
     with workdir(f"{name}.{key}") as work:
         raw = work / "raw.mp4"
         seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
-                            log_key=key)
+                            log_key=key, tex_cache=tex_cache)
         info = ffmpeg.video_info(raw)
         reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p")
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)

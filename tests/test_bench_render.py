@@ -1,12 +1,15 @@
-"""render/bench_render.py's build figures: CPU accounting of a make run and the speed-up bound."""
+"""render/bench_render.py: CPU accounting of a make run, the speed-up bound, and the per-scene
+first (no formula typeset) and repeat renders."""
 
+import os
+import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from render import bench_render
+from render import bench_render, pipeline
 
 
 def test_children_cpu_counts_grandchildren():
@@ -38,11 +41,6 @@ def test_bench_scenes_first_render_typesets_and_the_second_reuses(tmp_path, monk
     # The first render fills the scene's own, empty TeX cache (one latex run per SVG it holds);
     # the second runs latex not once; the user's cache is left alone. latex is counted by a
     # shim ahead of it on PATH.
-    import os
-    import shutil
-
-    from render import pipeline
-
     real, calls = shutil.which("latex"), tmp_path / "latex-calls"
     shim = tmp_path / "bin" / "latex"
     shim.parent.mkdir()
@@ -54,13 +52,13 @@ def test_bench_scenes_first_render_typesets_and_the_second_reuses(tmp_path, monk
         return len(calls.read_text().splitlines()) if calls.exists() else 0
 
     user_cache = pipeline.TEX_CACHE
-    first_runs = []
+    latex_runs_per_render = []
     render_video = pipeline.render_video
 
     def counting_render_video(*args, **kwargs):
         before = latex_runs()
         r = render_video(*args, **kwargs)
-        first_runs.append(latex_runs() - before)
+        latex_runs_per_render.append(latex_runs() - before)
         return r
 
     monkeypatch.setattr(pipeline, "render_video", counting_render_video)
@@ -70,4 +68,4 @@ def test_bench_scenes_first_render_typesets_and_the_second_reuses(tmp_path, monk
     assert row["frames"] > 0 and row["first_seconds"] > 0 and row["seconds"] > 0
     assert row["web_seconds"] > 0 and row["poster_seconds"] > 0
     svgs = list((tmp_path / "tex-hill-descent").glob("*.svg"))
-    assert first_runs == [len(svgs), 0] and svgs
+    assert latex_runs_per_render == [len(svgs), 0] and svgs

@@ -33,19 +33,28 @@ $(STAMP): pyproject.toml render/setup.sh
 
 setup: $(STAMP) ## install system packages (apt, when root) and .venv with pip install -e .[dev]
 
-# A scenario's data file is rewritten only when its bytes change; the stamp records that the
-# scenario was recomputed, so renders that depend on the .npz only rerun when the data changed.
+# Data. A scenario's stamp records that it was recomputed from the current core/; its .npz is
+# rewritten only when its bytes change, so what reads it reruns only then. The stamps are brought up
+# to date first, as prerequisites of an included makefile: make then starts over and compares the
+# data files' real times (make has no "restat"), so `make -n videos` lists only what a build redoes.
+DATA_GOALS := data test bench videos scene still figures $(DATA)/% media/% build/render/%
+DATA_MK    := $(DATA)/.up-to-date.mk
+ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
+include $(DATA_MK)
+endif
+$(DATA_MK): $(SCENARIOS:%=$(DATA)/.%.stamp)
+	@echo '# the scenario stamps were up to date when this was written' > $@
+
 $(DATA)/.%.stamp: $(CORE_SRC) | $(STAMP)
 	@mkdir -p $(DATA)
 	@$(PY) -m core run $* --out $(DATA)/$*.npz
 	@touch $@
 
-# Named explicitly so make does not treat the stamps as intermediate files and delete them.
-DATA_STAMPS := $(SCENARIOS:%=$(DATA)/.%.stamp)
-$(DATA_STAMPS):
-
-$(DATA)/%.npz: $(DATA)/.%.stamp
-	@[ -e $@ ] || $(PY) -m core run $* --out $@
+# A missing data file (removed, or never built) is computed on its own.
+$(DATA)/%.npz: | $(STAMP)
+	@mkdir -p $(DATA)
+	@$(PY) -m core run $* --out $@
+	@touch $(DATA)/.$*.stamp
 
 data: $(DATA_FILES) ## compute every scenario into build/data/<scenario>.npz
 

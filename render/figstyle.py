@@ -11,8 +11,6 @@ at roughly 40 % of that, so both are scaled by ``FONT_SCALE`` and ``STROKE_SCALE
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,6 +21,7 @@ matplotlib.use("Agg")  # headless and deterministic; must come before pyplot is 
 from cycler import cycler  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, to_rgba  # noqa: E402
 
+from render.pipeline import atomic_output  # noqa: E402
 from scenes.components import theme as _theme  # noqa: E402
 
 FONT_SCALE = 0.4  # theme sizes (Manim px on a 1080p frame) -> points
@@ -143,25 +142,14 @@ def with_alpha(color: str, alpha: float) -> tuple:
 def save(fig, stem: Path) -> tuple[Path, Path]:
     """Write ``<stem>.png`` (at ``DPI``) and ``<stem>.svg`` atomically and reproducibly.
 
-    Both are drawn into temp files beside the targets, then renamed over them, so a failed or
-    interrupted render never leaves a half-written figure.
+    Both are drawn into temporary files under ``build/render/tmp`` (``render.pipeline``'s
+    ``atomic_output``, as every video is), never beside the targets, and renamed over them once
+    both are complete: a failed, interrupted or killed render leaves no half-written figure, and
+    no temporary file, in ``media/``.
     """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    outputs = []
-    temps = []
-    try:
-        for ext, kw in (("png", {"dpi": DPI, "metadata": PNG_METADATA}),
-                        ("svg", {"metadata": SVG_METADATA})):
-            fd, tmp = tempfile.mkstemp(prefix=f".{stem.name}.", suffix=f".{ext}.tmp", dir=stem.parent)
-            os.close(fd)
-            temps.append(tmp)
-            fig.savefig(tmp, format=ext, **kw)
-            os.chmod(tmp, 0o644)
-            outputs.append((tmp, stem.with_suffix(f".{ext}")))
-        for tmp, final in outputs:
-            os.replace(tmp, final)
-    finally:
-        for tmp in temps:
-            Path(tmp).unlink(missing_ok=True)
+    with atomic_output(stem.with_suffix(".png")) as png, atomic_output(stem.with_suffix(".svg")) as svg:
+        fig.savefig(png, format="png", dpi=DPI, metadata=PNG_METADATA)
+        fig.savefig(svg, format="svg", metadata=SVG_METADATA)
     return stem.with_suffix(".png"), stem.with_suffix(".svg")

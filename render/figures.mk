@@ -12,7 +12,7 @@
 # figures, and keeps both sets incrementally up to date. FIG_DIR is the folder for the current theme.
 THEME ?= light
 ifeq ($(filter $(THEME),light dark),)
-$(error THEME=$(THEME) is not valid; valid: light dark)
+$(error unknown THEME '$(THEME)'; valid: light dark)
 endif
 FIG_DIR := media/figures$(if $(filter dark,$(THEME)),/dark)
 FIG_SRC := render/figures.py render/figstyle.py assets/theme.json scenes/components/theme.py

@@ -16,6 +16,7 @@ consumers can find them.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -32,6 +33,7 @@ from matplotlib.colors import LogNorm  # noqa: E402
 import mpl_toolkits.mplot3d  # noqa: E402,F401  (registers the "3d" projection)
 
 from core.datafile import ScenarioData, load_scenario  # noqa: E402
+from render import pipeline  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "media" / "figures"
@@ -979,15 +981,24 @@ def build(name: str, theme: str | None = None) -> Figure:
 
 def render(name: str, out_dir=DEFAULT_OUT, theme: str | None = None) -> tuple[Path, Path]:
     """Draw figure ``name`` and write ``<out_dir>/<name>.png`` and ``.svg``."""
+    theme = figstyle.theme_name(theme)
     fig = build(name, theme)
     with mpl.rc_context(figstyle.rc(theme)):
-        return figstyle.save(fig, Path(out_dir) / name)
+        png, svg = figstyle.save(fig, Path(out_dir) / name)
+    state = pipeline.git_state()  # the manifest's commit for the figure (its bytes do not have it)
+    for path in (png, svg):
+        pipeline.record_provenance(path, {"figure": name, "theme": theme, **state})
+    return png, svg
 
 
 # ------------------------------------------------------------------------------------ CLI
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse would print the usage too)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def main(argv=None) -> int:
@@ -1023,4 +1034,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # make passes these on: unwind, so no temp file stays
+        signal.signal(sig, _terminate)
     sys.exit(main())

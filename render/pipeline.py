@@ -15,6 +15,7 @@ quality table, the faststart remux), so ``render/videos.mk`` makes the videos de
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
@@ -410,6 +411,49 @@ def git_state() -> dict:
 def provenance(entry, quality: Quality, theme: str) -> dict:
     return {"scene": entry.name, "quality": quality.name, "theme": theme,
             "resolution": [quality.width, quality.height], "fps": quality.fps, **git_state()}
+
+
+# A video carries its provenance in its comment tag; a figure's bytes must not change with the
+# commit (they are reproducible), so its provenance is recorded beside the build instead:
+# build/render/provenance/<the figure's path in the project>.json, with the hash of the file it
+# describes (a figure drawn outside the project, by a test, has none).
+PROVENANCE = WORK / "provenance"
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _provenance_record(output: Path) -> Path | None:
+    try:
+        rel = Path(output).resolve().relative_to(ROOT)
+    except ValueError:
+        return None
+    return (PROVENANCE / rel).with_name(rel.name + ".json")
+
+
+def record_provenance(output: Path, info: dict) -> None:
+    """Record ``info`` (commit, dirty, theme, ...) as the provenance of the file ``output``."""
+    record = _provenance_record(output)
+    if record is not None:
+        write_text_atomic(record, json.dumps({**info, "sha256": sha256(output)}, sort_keys=True) + "\n")
+
+
+def read_provenance(output: Path) -> dict:
+    """What :func:`record_provenance` recorded for ``output``, or ``{}`` when nothing was, or when
+    the file has changed since (another program wrote it)."""
+    record = _provenance_record(output)
+    try:
+        info = json.loads(record.read_text(encoding="utf-8"))
+    except (AttributeError, OSError, ValueError):
+        return {}
+    if not isinstance(info, dict) or info.pop("sha256", None) != sha256(output):
+        return {}
+    return info
 
 
 # --------------------------------------------------------------------------- the renders

@@ -15,20 +15,12 @@ from pathlib import Path
 
 from core.datafile import load
 from render import ffmpeg
-from render.pipeline import ROOT, git_state, registry, write_text_atomic
+from render.pipeline import ROOT, git_state, read_provenance, registry, sha256, write_text_atomic
 
 SCHEMA = 1
 VIDEO_KINDS = (("videos", ".mp4", "video/mp4"), ("videos", ".webm", "video/webm"),
                ("videos", ".gif", "image/gif"), ("posters", ".png", "image/png"))
 FIGURE_SUFFIXES = {".png": "image/png", ".svg": "image/svg+xml"}
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def png_size(path: Path) -> tuple[int, int] | None:
@@ -127,6 +119,8 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
                 "sha256": sha256(path), "width": size[0] if size else None,
                 "height": size[1] if size else None, "title": spec.get("title"),
                 "scenarios": scenario_meta(spec.get("data", ()), data)}
+        prov = read_provenance(path)  # recorded when it was drawn (render/figures.py)
+        item.update(theme=prov.get("theme"), commit=prov.get("commit"), dirty=prov.get("dirty"))
         outputs.append(item)
         fig = figure_list.setdefault(path.stem, {"name": path.stem, "title": spec.get("title"),
                                                  "description": spec.get("description"),

@@ -31,13 +31,15 @@ ifeq ($(filter light dark,$(THEME)),)
 $(error unknown THEME '$(THEME)'; valid: light dark)
 endif
 
-# `make scene|still SCENE=x`: check the name against the registry before anything runs.
+# `make scene|still SCENE=x`: check the name against the registry before anything runs (quoted
+# for the shell, so any value gets the list of valid names).
+shell_quote = '$(subst ','\'',$(1))'
 ifneq ($(filter scene still,$(MAKECMDGOALS)),)
 ifeq ($(strip $(SCENE)),)
 $(error SCENE is missing: make $(firstword $(filter scene still,$(MAKECMDGOALS))) SCENE=<name>; valid: $(shell $(RENDER) list 2>/dev/null | cut -d' ' -f1 | paste -sd' '))
 endif
 ifneq ($(wildcard $(PY)),)
-SCENE_CHECK := $(shell $(RENDER) check-scene '$(SCENE)')
+SCENE_CHECK := $(shell $(RENDER) check-scene $(call shell_quote,$(SCENE)))
 ifneq ($(SCENE_CHECK),)
 $(error $(SCENE_CHECK))
 endif
@@ -72,15 +74,20 @@ render_still   = $(RENDER) still $(1) --quality $(STILL_QUALITY) --theme $(THEME
                  --data-dir $(DATA) --out $@ $(VERBOSE_FLAG)
 
 # Option files: rewritten only when the value changes (make re-reads their time afterwards).
-$(VIDEO_OPTS): render-options-force
-	@mkdir -p $(@D); echo 'quality=$(VIDEO_QUALITY) theme=$(THEME)' | cmp -s - $@ || \
-	  echo 'quality=$(VIDEO_QUALITY) theme=$(THEME)' > $@
-$(PREVIEW_OPTS): render-options-force
-	@mkdir -p $(@D); echo 'quality=$(PREVIEW_QUALITY) theme=$(THEME)' | cmp -s - $@ || \
-	  echo 'quality=$(PREVIEW_QUALITY) theme=$(THEME)' > $@
-$(STILL_OPTS): render-options-force
-	@mkdir -p $(@D); echo 'quality=$(STILL_QUALITY) theme=$(THEME)' | cmp -s - $@ || \
-	  echo 'quality=$(STILL_QUALITY) theme=$(THEME)' > $@
+# Only a file whose recorded value differs from the requested one is forced, so `make -n videos`
+# lists exactly what a build would redo (nothing, when everything is up to date).
+options_stale = $(shell echo 'quality=$(2) theme=$(THEME)' | cmp -s - $(1) 2>/dev/null || echo force)
+ifneq ($(filter $(RENDER_GOALS),$(MAKECMDGOALS)),)
+$(VIDEO_OPTS): $(if $(call options_stale,$(VIDEO_OPTS),$(VIDEO_QUALITY)),render-options-force)
+$(PREVIEW_OPTS): $(if $(call options_stale,$(PREVIEW_OPTS),$(PREVIEW_QUALITY)),render-options-force)
+$(STILL_OPTS): $(if $(call options_stale,$(STILL_OPTS),$(STILL_QUALITY)),render-options-force)
+endif
+$(VIDEO_OPTS):
+	@mkdir -p $(@D); echo 'quality=$(VIDEO_QUALITY) theme=$(THEME)' > $@
+$(PREVIEW_OPTS):
+	@mkdir -p $(@D); echo 'quality=$(PREVIEW_QUALITY) theme=$(THEME)' > $@
+$(STILL_OPTS):
+	@mkdir -p $(@D); echo 'quality=$(STILL_QUALITY) theme=$(THEME)' > $@
 
 # Exports, from the finished mp4.
 # The WebM and the GIF come from one decode of the mp4: one rule (a pattern rule with two targets

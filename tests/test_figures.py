@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -482,6 +483,61 @@ def test_failed_save_leaves_the_old_files_and_no_temp_files(tmp_path, monkeypatc
         figstyle.save(fig, tmp_path / "convex")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["convex.png"]
     assert (tmp_path / "convex.png").read_bytes() == b"old png"
+    assert not list((ROOT / "build" / "render" / "tmp").glob(f"convex.*.{os.getpid()}.*"))
+
+
+TERMINATED_WHILE_SAVING = """
+import os, runpy, signal, sys
+from matplotlib.figure import Figure
+real = Figure.savefig
+def savefig(self, fname, *args, **kwargs):  # the PNG is complete, the SVG not begun
+    real(self, fname, *args, **kwargs)
+    print(fname, flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)  # as make passes on a kill
+Figure.savefig = savefig
+sys.argv = ["render.figures", "--out", sys.argv[1], "convex"]
+runpy.run_module("render.figures", run_name="__main__")
+"""
+
+
+def test_a_figure_killed_while_saving_leaves_nothing_in_its_folder(tmp_path):
+    """SIGTERM between the PNG and the SVG: the CLI unwinds, and its temp files were never in the
+    output folder (they live in build/render/tmp, so even SIGKILL leaves media/ clean)."""
+    out = tmp_path / "figures"
+    out.mkdir()
+    res = subprocess.run([sys.executable, "-c", TERMINATED_WHILE_SAVING, str(out)], cwd=ROOT,
+                         capture_output=True, text=True, env=dict(os.environ), timeout=300)
+    assert res.returncode == 128 + 15, (res.returncode, res.stderr)
+    temp = Path(res.stdout.split()[0])
+    assert temp.parent == ROOT / "build" / "render" / "tmp" and temp.name.startswith("convex.png.")
+    assert not temp.exists(), "the temporary PNG outlived the process"
+    assert list(out.iterdir()) == []
+
+
+def test_manifest_gives_a_figure_the_commit_it_was_drawn_from(data_dir, tmp_path, monkeypatch):
+    """A figure's bytes do not name the commit (they are reproducible), so render() records it
+    under build/render/provenance; the manifest reads it back, and claims nothing for a file that
+    something else has rewritten since."""
+    from render import pipeline, publish
+    monkeypatch.setattr(pipeline, "ROOT", tmp_path)
+    monkeypatch.setattr(pipeline, "PROVENANCE", tmp_path / "build" / "render" / "provenance")
+    monkeypatch.setattr(pipeline, "git_state", lambda: {"commit": "c0ffee", "dirty": True})
+    media = tmp_path / "media"
+    figures.render("convex", media / "figures" / "dark", "dark")
+    assert (tmp_path / "build/render/provenance/media/figures/dark/convex.svg.json").is_file()
+
+    manifest = publish.build_manifest(media, data_dir, figures=media / "figures" / "dark")
+    by_path = {o["path"]: o for o in manifest["outputs"]}
+    assert sorted(by_path) == ["figures/dark/convex.png", "figures/dark/convex.svg"]
+    for entry in by_path.values():
+        assert (entry["commit"], entry["dirty"], entry["theme"]) == ("c0ffee", True, "dark"), entry
+        assert entry["scenarios"]["convex-1d"]["params"]["lr"] == 0.1
+
+    (media / "figures" / "dark" / "convex.svg").write_text("<svg/>")
+    by_path = {o["path"]: o for o in publish.build_manifest(media, data_dir, figures=media / "figures"
+                                                            / "dark")["outputs"]}
+    assert by_path["figures/dark/convex.svg"]["commit"] is None
+    assert by_path["figures/dark/convex.png"]["commit"] == "c0ffee"
 
 
 # --------------------------------------------------------------------- CLI

@@ -35,6 +35,7 @@ SCENES = {
 }
 FILES = [FIXTURES / "fixture_parabola.py", FIXTURES / "fixture_hill.py"]
 Q = "QUALITY=test"
+NOTHING_TO_DO = "make: Nothing to be done for 'videos'."  # and not one command run
 PROGRESS = re.compile(r"^\[(\d+)/\d+\] (\S+)  144p5  [\d.]+ s  (\d+) frames  [\d.]+ frames/s$", re.M)
 
 
@@ -176,8 +177,22 @@ def test_make_videos_end_to_end(tmp_path):
     # ---------------------------------------------------------------- a second run renders nothing
     before = snapshot(media)
     res = make(root, "videos", Q, jobs=None)  # as typed, without -j
-    assert rendered(res) == [] and res.stdout.strip() == "", res.stdout
+    assert res.stdout.strip() == NOTHING_TO_DO, res.stdout
     assert snapshot(media) == before
+    res = make(root, "-n", "videos", Q)  # a dry run agrees: nothing to redo
+    assert "render video" not in res.stdout and "render web" not in res.stdout, res.stdout
+    res = make(root, "-n", "videos", "QUALITY=low")  # ... and lists every render a switch redoes
+    assert sorted(re.findall(r"render video (\S+)", res.stdout)) == sorted(SCENES), res.stdout
+    assert snapshot(media) == before and "test" in (root / "build/render/options/videos").read_text()
+
+    # ---------------------------------------------------------------- core/ edited, same data
+    os.utime(root / "core" / "objectives.py")
+    res = make(root, "videos", Q, jobs=2)  # every scenario is recomputed, no data file changes
+    assert rendered(res) == [] and snapshot(media) == before, res.stdout
+    for name in ("convex-1d", "hill"):
+        stamp = root / "build" / "data" / f".{name}.stamp"
+        assert stamp.stat().st_mtime_ns >= (root / "core" / "objectives.py").stat().st_mtime_ns
+    assert make(root, "-n", "videos", Q).stdout.strip() == NOTHING_TO_DO
 
     # ---------------------------------------------------------------- touching one scene file
     os.utime(root / "scenes" / "fixture_hill.py")
@@ -221,7 +236,7 @@ def test_make_videos_end_to_end(tmp_path):
         assert rendered(res) == ["fixture-parabola"], res.stdout
         check_outputs(root, "fixture-parabola")
         check_manifest(root)
-    assert make(root, "videos", Q).stdout.strip() == ""
+    assert make(root, "videos", Q).stdout.strip() == NOTHING_TO_DO
 
 
 def manim_running(root) -> list[int]:
@@ -265,6 +280,7 @@ def test_bad_scene_quality_theme_give_one_line_and_status_2(tmp_path):
         (("scene", "SCENE=nope"), "unknown SCENE 'nope'; valid: fixture-parabola, fixture-hill"),
         (("still", "SCENE=nope"), "unknown SCENE 'nope'; valid: fixture-parabola, fixture-hill"),
         (("scene",), "SCENE is missing"),
+        (("scene", "SCENE=x'y"), """unknown SCENE "x'y"; valid: fixture-parabola, fixture-hill"""),
         (("videos", "QUALITY=ultra"), "unknown QUALITY 'ultra'; valid: low medium high production 4k"),
         (("scene", "SCENE=fixture-hill", "QUALITY=1080p"), "unknown QUALITY '1080p'; valid:"),
         (("videos", "THEME=blue"), "light dark"),

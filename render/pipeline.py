@@ -443,15 +443,16 @@ def record_provenance(output: Path, info: dict) -> None:
         write_text_atomic(record, json.dumps({**info, "sha256": sha256(output)}, sort_keys=True) + "\n")
 
 
-def read_provenance(output: Path) -> dict:
-    """What :func:`record_provenance` recorded for ``output``, or ``{}`` when nothing was, or when
-    the file has changed since (another program wrote it)."""
+def read_provenance(output: Path, digest: str | None = None) -> dict:
+    """What :func:`record_provenance` recorded for ``output`` (whose sha256 is ``digest``, when
+    known), or ``{}`` when nothing was, or when the file has changed since (another program
+    wrote it)."""
     record = _provenance_record(output)
     try:
         info = json.loads(record.read_text(encoding="utf-8"))
     except (AttributeError, OSError, ValueError):
         return {}
-    if not isinstance(info, dict) or info.pop("sha256", None) != sha256(output):
+    if not isinstance(info, dict) or info.pop("sha256", None) != (digest or sha256(output)):
         return {}
     return info
 

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import ast
-import hashlib
 import html
 import json
 import os
@@ -119,7 +118,7 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
                 "sha256": sha256(path), "width": size[0] if size else None,
                 "height": size[1] if size else None, "title": spec.get("title"),
                 "scenarios": scenario_meta(spec.get("data", ()), data)}
-        prov = read_provenance(path)  # recorded when it was drawn (render/figures.py)
+        prov = read_provenance(path, item["sha256"])  # recorded when it was drawn (render/figures.py)
         item.update(theme=prov.get("theme"), commit=prov.get("commit"), dirty=prov.get("dirty"))
         outputs.append(item)
         fig = figure_list.setdefault(path.stem, {"name": path.stem, "title": spec.get("title"),

@@ -35,13 +35,11 @@ setup: $(STAMP) ## install system packages (apt, when root) and .venv with pip i
 
 # Data. A scenario's stamp records that it was recomputed from the current core/; its .npz is
 # rewritten only when its bytes change, so what reads it reruns only then. The stamps are brought up
-# to date first, as prerequisites of an included makefile: make then starts over and compares the
-# data files' real times (make has no "restat"), so `make -n videos` lists only what a build redoes.
-DATA_GOALS := data test bench videos scene still figures $(DATA)/% media/% build/render/%
-DATA_MK    := $(DATA)/.up-to-date.mk
-ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
-include $(DATA_MK)
-endif
+# to date first, as prerequisites of an included makefile (at the end of this file): make then
+# starts over and compares the data files' real times (make has no "restat"), so `make -n videos`
+# lists only what a build redoes. (make updates included makefiles even under -n or -q, so those
+# may recompute data; they never render.)
+DATA_MK := $(DATA)/.up-to-date.mk
 $(DATA_MK): $(SCENARIOS:%=$(DATA)/.%.stamp)
 	@echo '# the scenario stamps were up to date when this was written' > $@
 
@@ -76,3 +74,12 @@ clean: ## remove build/ and media/ (keeps .venv)
 
 # The render pipeline (videos, figures, scene previews) lives beside its code.
 include $(sort $(wildcard render/*.mk))
+
+# The data first (see DATA_MK above), for the goals that read it, and only in make's first pass: a
+# file dated in the future (clock skew) would otherwise make every pass start another.
+DATA_GOALS := data test bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
+ifeq ($(MAKE_RESTARTS),)
+ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
+include $(DATA_MK)
+endif
+endif

@@ -300,6 +300,21 @@ def test_bad_scene_quality_theme_give_one_line_and_status_2(tmp_path):
     assert not (root / "media").exists()
 
 
+def test_a_source_dated_in_the_future_recomputes_the_data_once(tmp_path):
+    """Clock skew: core/ newer than any stamp make can write. Each build recomputes the data once
+    (make restarts once after updating it) and renders nothing; it must not restart forever."""
+    root = project(tmp_path)
+    future = time.time() + 600
+    os.utime(root / "core" / "objectives.py", (future, future))
+    try:
+        res = sandbox.make(root, "data", jobs=2, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("make data restarted for 60 s: a future-dated core/ file makes it loop")
+    assert res.returncode == 0, res.stderr
+    assert re.findall(r"build/data/(\S+)\.npz", res.stdout).count("convex-1d") == 1, res.stdout
+    assert make(root, "-n", "data").returncode == 0
+
+
 def test_missing_tools_say_how_to_install(tmp_path):
     root = project(tmp_path, git=False)
     only_ffmpeg = tmp_path / "bin"

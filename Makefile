@@ -43,16 +43,17 @@ DATA_MK := $(DATA)/.up-to-date.mk
 $(DATA_MK): $(SCENARIOS:%=$(DATA)/.%.stamp)
 	@echo '# the scenario stamps were up to date when this was written' > $@
 
+define compute_scenario
+@mkdir -p $(DATA)
+@$(PY) -m core run $* --out $(DATA)/$*.npz
+@touch $(DATA)/.$*.stamp
+endef
 $(DATA)/.%.stamp: $(CORE_SRC) | $(STAMP)
-	@mkdir -p $(DATA)
-	@$(PY) -m core run $* --out $(DATA)/$*.npz
-	@touch $@
+	$(compute_scenario)
 
 # A missing data file (removed, or never built) is computed on its own.
 $(DATA)/%.npz: | $(STAMP)
-	@mkdir -p $(DATA)
-	@$(PY) -m core run $* --out $@
-	@touch $(DATA)/.$*.stamp
+	$(compute_scenario)
 
 data: $(DATA_FILES) ## compute every scenario into build/data/<scenario>.npz
 

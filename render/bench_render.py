@@ -27,7 +27,6 @@ the scenes. Figures are printed and saved as JSON.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -41,10 +40,6 @@ from pathlib import Path
 
 from render import exports, pipeline, sandbox
 from render.pipeline import ROOT, RenderError
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
@@ -133,7 +128,7 @@ def bench_build(quality: str, tmp: Path) -> dict:
         _clean(root)
         seconds, cpu, res = _make(root, jobs, quality)
         media = root / "media"
-        hashes[jobs] = {p.relative_to(media).as_posix(): _sha(p)
+        hashes[jobs] = {p.relative_to(media).as_posix(): pipeline.sha256(p)
                         for p in sorted(media.rglob("*")) if p.is_file()}
         out[f"j{jobs}_seconds"] = round(seconds, 1)
         out[f"j{jobs}_cpu_seconds"] = round(cpu, 1)

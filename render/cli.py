@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -36,10 +35,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _verbose(args) -> bool:
     return bool(getattr(args, "verbose", False)) or os.environ.get("VERBOSE", "") not in ("", "0")
-
-
-def _terminate(signum, frame):  # SIGTERM/SIGHUP: unwind, so temporary files and children go
-    raise SystemExit(128 + signum)
 
 
 # --------------------------------------------------------------------------- commands
@@ -264,8 +259,7 @@ COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _terminate)
+    pipeline.unwind_on_termination()
     try:
         if args.command in ("scene", "still", "video"):
             pipeline.get_scene(args.name)

@@ -16,7 +16,6 @@ consumers can find them.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -987,7 +986,7 @@ def render(name: str, out_dir=DEFAULT_OUT, theme: str | None = None) -> tuple[Pa
         png, svg = figstyle.save(fig, Path(out_dir) / name)
     state = pipeline.git_state()  # the manifest's commit for the figure (its bytes do not have it)
     for path in (png, svg):
-        pipeline.record_provenance(path, {"figure": name, "theme": theme, **state})
+        pipeline.record_provenance(path, {"theme": theme, **state})
     return png, svg
 
 
@@ -995,10 +994,6 @@ def render(name: str, out_dir=DEFAULT_OUT, theme: str | None = None) -> tuple[Pa
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse would print the usage too)
         self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _terminate(signum, frame):
-    raise SystemExit(128 + signum)
 
 
 def main(argv=None) -> int:
@@ -1034,6 +1029,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # make passes these on: unwind, so no temp file stays
-        signal.signal(sig, _terminate)
+    pipeline.unwind_on_termination()  # a killed build leaves no temporary file
     sys.exit(main())

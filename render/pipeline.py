@@ -141,6 +141,15 @@ def check_tools(*, latex: bool = True) -> None:
                 raise MissingTool(INSTALL["latex"])
 
 
+def unwind_on_termination() -> None:
+    """Turn SIGTERM and SIGHUP (make passes them on when a build is killed) into ``SystemExit``, so
+    ``finally`` blocks run: temporary files and child processes go with the process."""
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, terminate)
+
+
 # --------------------------------------------------------------------------- atomic outputs
 
 @contextmanager
@@ -448,9 +457,11 @@ def read_provenance(output: Path, digest: str | None = None) -> dict:
     known), or ``{}`` when nothing was, or when the file has changed since (another program
     wrote it)."""
     record = _provenance_record(output)
+    if record is None:
+        return {}
     try:
         info = json.loads(record.read_text(encoding="utf-8"))
-    except (AttributeError, OSError, ValueError):
+    except (OSError, ValueError):
         return {}
     if not isinstance(info, dict) or info.pop("sha256", None) != (digest or sha256(output)):
         return {}

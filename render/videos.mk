@@ -73,21 +73,18 @@ render_preview = $(RENDER) scene $(1) --quality $(PREVIEW_QUALITY) --theme $(THE
 render_still   = $(RENDER) still $(1) --quality $(STILL_QUALITY) --theme $(THEME) \
                  --data-dir $(DATA) --out $@ $(VERBOSE_FLAG)
 
-# Option files: rewritten only when the value changes (make re-reads their time afterwards).
-# Only a file whose recorded value differs from the requested one is forced, so `make -n videos`
-# lists exactly what a build would redo (nothing, when everything is up to date).
-options_stale = $(shell echo 'quality=$(2) theme=$(THEME)' | cmp -s - $(1) 2>/dev/null || echo force)
+# Option files, $(1) recording quality $(2) and the theme: (re)written only when the recorded value
+# differs from the one asked for, so a switch re-renders and `make -n videos` lists exactly what a
+# build would redo (nothing, when everything is up to date). Only the render goals read them.
+define options_rule
+$(1): $(shell echo 'quality=$(2) theme=$(THEME)' | cmp -s - $(1) 2>/dev/null || echo render-options-force)
+	@mkdir -p $$(@D); echo 'quality=$(2) theme=$(THEME)' > $$@
+endef
 ifneq ($(filter $(RENDER_GOALS),$(MAKECMDGOALS)),)
-$(VIDEO_OPTS): $(if $(call options_stale,$(VIDEO_OPTS),$(VIDEO_QUALITY)),render-options-force)
-$(PREVIEW_OPTS): $(if $(call options_stale,$(PREVIEW_OPTS),$(PREVIEW_QUALITY)),render-options-force)
-$(STILL_OPTS): $(if $(call options_stale,$(STILL_OPTS),$(STILL_QUALITY)),render-options-force)
+$(eval $(call options_rule,$(VIDEO_OPTS),$(VIDEO_QUALITY)))
+$(eval $(call options_rule,$(PREVIEW_OPTS),$(PREVIEW_QUALITY)))
+$(eval $(call options_rule,$(STILL_OPTS),$(STILL_QUALITY)))
 endif
-$(VIDEO_OPTS):
-	@mkdir -p $(@D); echo 'quality=$(VIDEO_QUALITY) theme=$(THEME)' > $@
-$(PREVIEW_OPTS):
-	@mkdir -p $(@D); echo 'quality=$(PREVIEW_QUALITY) theme=$(THEME)' > $@
-$(STILL_OPTS):
-	@mkdir -p $(@D); echo 'quality=$(STILL_QUALITY) theme=$(THEME)' > $@
 
 # Exports, from the finished mp4.
 # The WebM and the GIF come from one decode of the mp4: one rule (a pattern rule with two targets

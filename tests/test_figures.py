@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT
 
 from core import datafile, scenarios
-from render import figstyle, figures
+from render import figstyle, figures, pipeline, publish
 from render.figures import FIGURES
 
 import matplotlib as mpl  # noqa: E402  (after render.figstyle chose the Agg backend)
@@ -518,7 +518,6 @@ def test_manifest_gives_a_figure_the_commit_it_was_drawn_from(data_dir, tmp_path
     """A figure's bytes do not name the commit (they are reproducible), so render() records it
     under build/render/provenance; the manifest reads it back, and claims nothing for a file that
     something else has rewritten since."""
-    from render import pipeline, publish
     monkeypatch.setattr(pipeline, "ROOT", tmp_path)
     monkeypatch.setattr(pipeline, "PROVENANCE", tmp_path / "build" / "render" / "provenance")
     monkeypatch.setattr(pipeline, "git_state", lambda: {"commit": "c0ffee", "dirty": True})

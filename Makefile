@@ -17,7 +17,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   := build/data
-CORE_SRC := $(wildcard core/*.py)
+# What the scenario data is computed from (the theme's loader lives in core/ too, but only draws).
+CORE_SRC := $(filter-out core/theme.py,$(wildcard core/*.py))
 # The scenario names, from core/scenarios.py (python -m core makefile), for every goal but those
 # that read no data: `make help` on a fresh checkout must not set anything up.
 SCENARIOS_MK := build/scenarios.mk

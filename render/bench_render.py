@@ -39,7 +39,8 @@ import time
 from pathlib import Path
 
 from render import exports, pipeline, sandbox
-from render.pipeline import ROOT, RenderError
+from render.outputs import RenderError, sha256, write_text_atomic
+from render.pipeline import ROOT
 
 
 def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
@@ -128,7 +129,7 @@ def bench_build(quality: str, tmp: Path) -> dict:
         _clean(root)
         seconds, cpu, res = _make(root, jobs, quality)
         media = root / "media"
-        hashes[jobs] = {p.relative_to(media).as_posix(): pipeline.sha256(p)
+        hashes[jobs] = {p.relative_to(media).as_posix(): sha256(p)
                         for p in sorted(media.rglob("*")) if p.is_file()}
         out[f"j{jobs}_seconds"] = round(seconds, 1)
         out[f"j{jobs}_cpu_seconds"] = round(cpu, 1)
@@ -188,7 +189,7 @@ def main(argv=None) -> int:
             print(f"== whole make videos, QUALITY={args.build_quality} (in a copy of the project)")
             result["build"] = bench_build(args.build_quality, tmp)
     out = Path(args.out)
-    pipeline.write_text_atomic(out, json.dumps(result, indent=2) + "\n")
+    write_text_atomic(out, json.dumps(result, indent=2) + "\n")
     print(f"figures saved to {out}")
     return 0
 

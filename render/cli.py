@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 from render import ffmpeg, pipeline
-from render.pipeline import ROOT, MissingTool, RenderError, UsageError
+from render.outputs import RenderError, unwind_on_termination, write_text_atomic
+from render.pipeline import ROOT, MissingTool, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -149,15 +150,13 @@ def cmd_gallery(args) -> int:
     manifest = Path(args.manifest or media / "manifest.json")
     if not manifest.exists():
         raise UsageError(f"{manifest} does not exist; run python -m render manifest first")
-    if args.theme:
-        os.environ["GD_THEME"] = pipeline.get_theme(args.theme)
-    publish.write_gallery(out, manifest)
+    publish.write_gallery(out, manifest, pipeline.get_theme(args.theme))
     print(f"{_show(out)}", flush=True)
     return 0
 
 
 def cmd_makefile(args) -> int:
-    pipeline.write_text_atomic(Path(args.out), makefile_text(pipeline.registry()))
+    write_text_atomic(Path(args.out), makefile_text(pipeline.registry()))
     return 0
 
 
@@ -259,7 +258,7 @@ COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    pipeline.unwind_on_termination()
+    unwind_on_termination()
     try:
         if args.command in ("scene", "still", "video"):
             pipeline.get_scene(args.name)

@@ -1,7 +1,7 @@
 """Web exports of a rendered MP4: VP9 WebM, a GIF within its budget, and a poster frame.
 
 Each export reads ``media/videos/<scene>.mp4`` and writes its target atomically (see
-:func:`render.pipeline.atomic_output`).
+:func:`render.outputs.atomic_output`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from render import ffmpeg
-from render.pipeline import atomic_output
+from render.outputs import atomic_output
 
 GIF_FPS = 15
 GIF_FPS_STEPS = (15, 12, 10, 8)  # reduce the frame rate first, down to 8 fps ...

@@ -17,7 +17,7 @@ $(error unknown THEME '$(THEME)'; valid: light dark)
 endif
 FIG_DIR       := media/figures$(if $(filter dark,$(THEME)),/dark)
 FIGURES_MK    := build/figures.mk
-FIG_THEME_SRC := assets/theme.json scenes/components/theme.py
+FIG_THEME_SRC := assets/theme.json core/theme.py
 
 # The generated rules (FIGURE_NAMES, FIG_COMMON), only when a goal needs them: `make help` or
 # `make test` on a fresh checkout must not set anything up.

@@ -36,6 +36,15 @@ looks in that directory too, and an SVG it compiles is published there at once (
 rename). Without it, two renders running side by side from a clean build each compiled the
 formulas they have in common (the axis numbers, for a start), at about 0.25 s of CPU each.
 
+:func:`get_moving_mobjects` paints what does not move once per animation instead of once per frame
+(a group counts as moving only through the members that do).
+
+This module is the one place that changes manim's internals (``PATCHES``, and ``share_tex``). They
+are manim 0.22's: importing this module with another manim refuses in one line
+(:class:`ManimVersionError`). ``GD_STOCK_MANIM=1`` renders with stock manim instead
+(``render.pipeline`` runs ``python -m manim``, and the in-process test renders skip
+:func:`patched`); ``tests/test_stock_manim.py`` renders real scenes both ways and compares frames.
+
 Everything else is manim's own CLI (``manim.__main__.main``), so the options are manim's.
 """
 
@@ -44,19 +53,48 @@ from __future__ import annotations
 import collections
 import inspect
 import os
+import sys
 import weakref
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 
-import av
-import numpy as np
-from manim.camera.camera import Camera
-from manim.mobject.mobject import Mobject
-from manim.mobject.types.vectorized_mobject import VMobject
-from manim.renderer.cairo_renderer import CairoRenderer
-from manim.scene import video_segment_encoder as _vse
+import manim
 
-from render.pipeline import link_atomic
+SUPPORTED = "0.22"  # the manim whose internals are patched here (pyproject.toml pins 0.22.*)
+
+
+class ManimVersionError(ImportError):
+    """The installed manim is not the one these patches were written for."""
+
+
+def check_version(version: str) -> None:
+    """Refuse, in one line, a manim other than :data:`SUPPORTED`."""
+    if version.split(".")[:2] != SUPPORTED.split("."):
+        raise ManimVersionError(
+            f"render.manim_run patches manim {SUPPORTED}'s internals but manim {version} is installed; "
+            f"install manim=={SUPPORTED}.* (make setup) or render with stock manim: GD_STOCK_MANIM=1")
+
+
+# before touching any internal module; run as a program, the refusal is one line and exit status 2
+try:
+    check_version(manim.__version__)
+except ManimVersionError as exc:
+    if __name__ != "__main__":
+        raise
+    sys.stderr.write(f"error: {exc}\n")
+    sys.exit(2)
+
+import av  # noqa: E402
+import numpy as np  # noqa: E402
+from manim.camera.camera import Camera  # noqa: E402
+from manim.mobject.mobject import Mobject  # noqa: E402
+from manim.mobject.types.vectorized_mobject import VMobject  # noqa: E402
+from manim.renderer.cairo_renderer import CairoRenderer  # noqa: E402
+from manim.scene import video_segment_encoder as _vse  # noqa: E402
+from manim.scene.scene import Scene  # noqa: E402
+
+from render.outputs import link_atomic  # noqa: E402
 
 _original_write_frame = _vse.VideoSegmentEncoder.write_frame
 
@@ -269,6 +307,36 @@ def update(self, dt: float = 0, recursive: bool = True):
     return self
 
 
+def get_moving_mobjects(self, *animations):
+    """manim's ``Scene.get_moving_mobjects``, without counting a group as moving because one of its
+    members moves.
+
+    manim's Cairo renderer paints the mobjects before the first moving one into a static image
+    and redraws only the rest each frame. manim counts a group as moving when any descendant
+    moves, so a panel grouped with its moving dot (contours, axes, labels and all) was redrawn on
+    every frame. Here a mobject moves only when it is animated, has an updater of its own, or is
+    in the foreground; a group's static members before its first moving one join the static image.
+    An updater may change only its own mobject's family (every updater in scenes/ does).
+    ``ThreeDScene``'s own override calls this one (``super()``), as it called manim's.
+    """
+    from manim.animation.composition import AnimationGroup
+
+    def collect(anims):
+        out = []
+        for anim in anims:
+            out.extend(anim.mobject.get_family())
+            if isinstance(anim, AnimationGroup):
+                out.extend(collect(anim.animations))
+        return out
+
+    animated = set(collect(animations))
+    mobjects = self.get_mobject_family_members()
+    for i, mob in enumerate(mobjects):
+        if mob in animated or mob.updaters or mob in self.foreground_mobjects:
+            return mobjects[i:]
+    return []
+
+
 # (owner, attribute, replacement): everything :func:`install` changes in manim.
 PATCHES = (
     (_vse.VideoSegmentEncoder, "write_frame", write_frame),
@@ -279,13 +347,27 @@ PATCHES = (
     (Camera, "transform_points_pre_display", transform_points_pre_display),
     (Camera, "set_cairo_context_path", set_cairo_context_path),
     (Mobject, "update", update),
+    (Scene, "get_moving_mobjects", get_moving_mobjects),
 )
+ORIGINALS = tuple((owner, attribute, owner.__dict__[attribute]) for owner, attribute, _ in PATCHES)
 
 
 def install() -> None:
     """Apply :data:`PATCHES` for the rest of this process."""
     for owner, attribute, replacement in PATCHES:
         setattr(owner, attribute, replacement)
+
+
+@contextmanager
+def patched():
+    """:data:`PATCHES` applied inside the block, manim's own functions restored after it (for
+    renders in a process that also renders stock, as the tests do)."""
+    install()
+    try:
+        yield
+    finally:
+        for owner, attribute, original in ORIGINALS:
+            setattr(owner, attribute, original)
 
 
 def share_tex(cache: Path) -> None:
@@ -314,6 +396,7 @@ def share_tex(cache: Path) -> None:
 
 
 def main() -> None:
+    """manim's command line with :data:`PATCHES` installed and LaTeX shared via ``GD_TEX_CACHE``."""
     install()
     if os.environ.get("GD_TEX_CACHE"):
         share_tex(Path(os.environ["GD_TEX_CACHE"]))

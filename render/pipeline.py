@@ -15,7 +15,6 @@ quality table, the faststart remux), so ``render/videos.mk`` makes the videos de
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -23,13 +22,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from core import datafile, theme
 from render import ffmpeg
+from render.outputs import RenderError, atomic_output, git_state, link_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "render"
@@ -37,10 +37,6 @@ WORK = ROOT / "build" / "render"
 
 class UsageError(Exception):
     """Bad input (unknown scene, quality or theme): one line, exit status 2."""
-
-
-class RenderError(Exception):
-    """A scene failed to render (the message names it): exit status 1."""
 
 
 class MissingTool(Exception):
@@ -71,7 +67,6 @@ QUALITIES = {q.name: q for q in [
 HIDDEN_QUALITIES = {"test": Quality("test", "l", 256, 144, 5, ("-r", "256,144", "--frame_rate", "5"))}
 DEFAULT_QUALITY = "high"
 PREVIEW_QUALITY = "low"
-THEMES = ("light", "dark")
 
 INSTALL = {
     "latex": ("LaTeX is missing (manim typesets every formula with latex and dvisvgm); install it "
@@ -108,10 +103,11 @@ def get_quality(name: str) -> Quality:
 
 
 def get_theme(name: str | None) -> str:
-    name = name or os.environ.get("GD_THEME") or "light"
-    if name not in THEMES:
-        raise UsageError(f"unknown theme {name!r}; valid: {', '.join(THEMES)}")
-    return name
+    """``name``, else ``$GD_THEME``, else light (``core.theme.theme_name``); UsageError if unknown."""
+    try:
+        return theme.theme_name(name)
+    except theme.ThemeError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def scene_file(entry) -> Path:
@@ -119,9 +115,8 @@ def scene_file(entry) -> Path:
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:
-    if path is not None:
-        return Path(path).resolve()
-    return Path(os.environ.get("GD_DATA_DIR", ROOT / "build" / "data")).resolve()
+    """``path``, else where the scenario files live (``core.datafile.data_dir``), absolute."""
+    return Path(path if path is not None else datafile.data_dir()).resolve()
 
 
 # --------------------------------------------------------------------------- system checks
@@ -139,84 +134,6 @@ def check_tools(*, latex: bool = True) -> None:
         for tool in ("latex", "dvisvgm"):
             if shutil.which(tool) is None:
                 raise MissingTool(INSTALL["latex"])
-
-
-def unwind_on_termination() -> None:
-    """Turn SIGTERM and SIGHUP (make passes them on when a build is killed) into ``SystemExit``, so
-    ``finally`` blocks run: temporary files and child processes go with the process."""
-    def terminate(signum, frame):
-        raise SystemExit(128 + signum)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, terminate)
-
-
-# --------------------------------------------------------------------------- atomic outputs
-
-@contextmanager
-def atomic_output(dst: Path):
-    """Yield a temporary path outside ``media/``; on success rename it onto ``dst``.
-
-    The temporary file lives in ``build/render/tmp`` (same file system, so the rename is atomic);
-    if ``dst`` is on another file system it is copied next to ``dst`` first, then renamed.
-    """
-    dst = Path(dst)
-    tmpdir = WORK / "tmp"
-    tmpdir.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(tmpdir)
-    fd, name = tempfile.mkstemp(prefix=f"{dst.name}.{os.getpid()}.", suffix=".tmp", dir=tmpdir)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            raise RenderError(f"{dst}: nothing was written")
-        publish(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _remove_orphans(tmpdir: Path) -> None:
-    """Delete temporary files left by killed renders (their process id no longer runs)."""
-    for path in tmpdir.glob("*.tmp"):
-        try:
-            pid = int(path.name.rsplit(".", 3)[-3])
-        except (ValueError, IndexError):
-            continue
-        if pid != os.getpid() and not _alive(pid):
-            path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def publish(tmp: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(tmp, 0o644)
-    try:
-        os.replace(tmp, dst)
-    except OSError as exc:  # another file system: copy beside dst, then rename there
-        if exc.errno != 18:  # EXDEV
-            raise
-        fd, near = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-        os.close(fd)
-        try:
-            shutil.copyfile(tmp, near)
-            os.chmod(near, 0o644)
-            os.replace(near, dst)
-        finally:
-            Path(near).unlink(missing_ok=True)
-
-
-def write_text_atomic(dst: Path, text: str) -> None:
-    with atomic_output(dst) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 @contextmanager
@@ -245,13 +162,21 @@ def workdir(key: str):
 ENCODER_OPTIONS = ("--encoder-option", "preset=veryfast", "--encoder-option", "x264-params=subme=1",
                    "--encoder-option", "threads=1", "--max-inflight-encoders", "2")
 # manim's CLI with less work per frame: frames handed to the encoder uncopied, leaner per-frame
-# helpers, LaTeX shared live between renders (see render/manim_run.py).
+# helpers, LaTeX shared live between renders (see render/manim_run.py); with GD_STOCK_MANIM=1,
+# manim's own.
 MANIM = ("-m", "render.manim_run")
+STOCK_MANIM = ("-m", "manim")
+
+
+def stock_manim() -> bool:
+    """Whether ``GD_STOCK_MANIM`` asks for stock manim (any value but empty or 0)."""
+    return os.environ.get("GD_STOCK_MANIM", "") not in ("", "0")
 
 
 def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False) -> list[str]:
     """The manim 0.22 command line for one render (run with cwd = the project root)."""
-    cmd = [sys.executable, *MANIM, "render", "-q", quality.flag, *quality.extra]
+    program = STOCK_MANIM if stock_manim() else MANIM
+    cmd = [sys.executable, *program, "render", "-q", quality.flag, *quality.extra]
     if still:
         cmd += ["-s", "--format", "png"]
     else:
@@ -316,17 +241,6 @@ def harvest_tex(tex_dir: Path, cache: Path) -> int:
         link_atomic(svg, dst)
         n += 1
     return n
-
-
-def link_atomic(src: Path, dst: Path) -> None:
-    """``dst`` becomes a complete copy of ``src`` (a hard link where possible) by one rename, so a
-    reader of ``dst`` never sees a partial file."""
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
 
 
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
@@ -400,72 +314,9 @@ def _rel(path: Path) -> str:
 
 # --------------------------------------------------------------------------- provenance
 
-def git_state() -> dict:
-    """The project's commit and whether the render inputs differ from it."""
-    def git(*args):
-        try:
-            res = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
-                                 timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return res.stdout.strip() if res.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
-        return {"commit": None, "dirty": None}
-    status = git("status", "--porcelain", "--", "core", "scenes", "render", "assets")
-    return {"commit": commit, "dirty": bool(status)}
-
-
 def provenance(entry, quality: Quality, theme: str) -> dict:
     return {"scene": entry.name, "quality": quality.name, "theme": theme,
             "resolution": [quality.width, quality.height], "fps": quality.fps, **git_state()}
-
-
-# A video carries its provenance in its comment tag; a figure's bytes must not change with the
-# commit (they are reproducible), so its provenance is recorded beside the build instead:
-# build/render/provenance/<the figure's path in the project>.json, with the hash of the file it
-# describes (a figure drawn outside the project, by a test, has none).
-PROVENANCE = WORK / "provenance"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _provenance_record(output: Path) -> Path | None:
-    try:
-        rel = Path(output).resolve().relative_to(ROOT)
-    except ValueError:
-        return None
-    return (PROVENANCE / rel).with_name(rel.name + ".json")
-
-
-def record_provenance(output: Path, info: dict) -> None:
-    """Record ``info`` (commit, dirty, theme, ...) as the provenance of the file ``output``."""
-    record = _provenance_record(output)
-    if record is not None:
-        write_text_atomic(record, json.dumps({**info, "sha256": sha256(output)}, sort_keys=True) + "\n")
-
-
-def read_provenance(output: Path, digest: str | None = None) -> dict:
-    """What :func:`record_provenance` recorded for ``output`` (whose sha256 is ``digest``, when
-    known), or ``{}`` when nothing was, or when the file has changed since (another program
-    wrote it)."""
-    record = _provenance_record(output)
-    if record is None:
-        return {}
-    try:
-        info = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(info, dict) or info.pop("sha256", None) != (digest or sha256(output)):
-        return {}
-    return info
 
 
 # --------------------------------------------------------------------------- the renders

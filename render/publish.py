@@ -11,10 +11,12 @@ import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from core import theme
 from core.datafile import load
 from render import ffmpeg
 from render.figures.registry import FIGURES
-from render.pipeline import git_state, read_provenance, registry, sha256, write_text_atomic
+from render.outputs import git_state, read_provenance, sha256, write_text_atomic
+from render.pipeline import registry
 
 SCHEMA = 1
 VIDEO_KINDS = (("videos", ".mp4", "video/mp4"), ("videos", ".webm", "video/webm"),
@@ -117,9 +119,8 @@ def write_manifest(out: Path, media: Path, data: Path, figures: Path | None = No
 
 # --------------------------------------------------------------------------- gallery
 
-def _theme_colors() -> dict:
-    from scenes.components import theme
-    t = theme.load()
+def _theme_colors(theme_name: str) -> dict:
+    t = theme.load(theme_name)
     return {k: t[k] for k in ("background", "foreground", "muted", "grid", "accent")}
 
 
@@ -152,10 +153,10 @@ def _params_line(metas: dict) -> str:
     return " · ".join(parts)
 
 
-def render_gallery(manifest: dict) -> str:
+def render_gallery(manifest: dict, theme_name: str = "light") -> str:
     """The gallery page: every video (WebM and MP4 sources, poster, GIF link) and every figure."""
     e = html.escape
-    c = _theme_colors()
+    c = _theme_colors(theme_name)
     by_path = {o["path"]: o for o in manifest["outputs"]}
     cards = []
     for scene in manifest["scenes"]:
@@ -214,6 +215,6 @@ def render_gallery(manifest: dict) -> str:
             + "</body></html>\n")
 
 
-def write_gallery(out: Path, manifest_path: Path) -> None:
+def write_gallery(out: Path, manifest_path: Path, theme_name: str = "light") -> None:
     manifest = json.loads(Path(manifest_path).read_text())
-    write_text_atomic(out, render_gallery(manifest))
+    write_text_atomic(out, render_gallery(manifest, theme_name))

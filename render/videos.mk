@@ -47,7 +47,7 @@ endif
 endif
 
 # What every video depends on besides its own scene file and data files.
-SCENE_COMMON := $(wildcard scenes/components/*.py) assets/theme.json $(wildcard assets/*.tex) \
+SCENE_COMMON := $(wildcard scenes/components/*.py) assets/theme.json core/theme.py $(wildcard assets/*.tex) \
                 $(wildcard manim.cfg) render/pipeline.py render/manim_run.py render/ffmpeg.py
 EXPORT_SRC   := render/exports.py render/ffmpeg.py render/pipeline.py
 VIDEO_OPTS   := $(RBUILD)/options/videos

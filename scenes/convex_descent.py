@@ -42,17 +42,16 @@ class ConvexDescent(ThemedScene):
         lr = d.lr
         steps = len(xs) - 1
         curve_x, curve_f = d["curve_x"], d["curve_f"]
-        fonts = pal.fonts
 
         # ---------------------------------------------------------------- beat: axes and curve
-        title = Tex(r"Gradient descent on a convex function", font_size=fonts["math_size"] + 4,
+        title = Tex(r"Gradient descent on a convex function", font_size=pal.fonts.title,
                     color=pal.foreground).to_edge(UP, buff=0.35)
         ax = make_axes(pal, (-3, 3, 1), (0, 9, 3), x_length=7.4, y_length=5.3,
                        x_label="x", y_label="f(x)")
         ax.to_edge(LEFT, buff=0.8).to_edge(DOWN, buff=0.55)
         self.axes = ax
         curve = make_curve(ax, curve_x, curve_f, pal.foreground, pal.strokes["curve"])
-        formula = MathTex(d.meta["formula"], font_size=fonts["math_size"], color=pal.foreground)
+        formula = MathTex(d.meta["formula"], font_size=pal.fonts.math, color=pal.foreground)
         formula.next_to(ax.c2p(-3, 9), RIGHT, buff=0.3).shift(DOWN * 0.35)
         self.play(FadeIn(title, shift=DOWN * 0.2), Create(ax), run_time=self.INTRO)
         self.play(Create(curve), Write(formula), run_time=self.INTRO)
@@ -95,16 +94,16 @@ class ConvexDescent(ThemedScene):
             floor = ax.c2p(0, 0)[1]  # keep the tangent above the x-axis
             if a[1] < floor:
                 a = p + (a - p) * (p[1] - floor) / (p[1] - a[1])
-            return Line(a, b, color=pal.derivative, stroke_width=2.0, stroke_opacity=0.8)
+            return Line(a, b, color=pal.gradient, stroke_width=2.0, stroke_opacity=0.8)
 
         tan_line = always_redraw(tangent)
         deriv = make_tracked_arrow(
             lambda: scene_point(k.get_value()),
             lambda: ax.c2p(data_point(k.get_value())[0] + self.DERIVATIVE_SCALE * grad_at(k.get_value()),
                            data_point(k.get_value())[1]),
-            pal.derivative, stroke_width=pal.strokes["arrow"] + 1, tip_length=0.22)
-        deriv_label = MathTex(r"\frac{\partial f}{\partial x}", font_size=fonts["label_size"] + 2,
-                              color=pal.derivative)
+            pal.gradient, stroke_width=pal.strokes["arrow"] + 1, tip_length=0.22)
+        deriv_label = MathTex(r"\frac{\partial f}{\partial x}", font_size=pal.fonts.label,
+                              color=pal.gradient)
         deriv_label.set_stroke(pal.background, width=5, background=True)  # reads over the curve
         deriv_label.add_updater(lambda m: m.next_to(deriv.get_end(), UR, buff=0.08))
         self.play(Create(tan_line), make_arrow_animation(deriv), run_time=self.EXPLAIN)
@@ -117,7 +116,7 @@ class ConvexDescent(ThemedScene):
             lambda: ax.c2p(next_x(k.get_value()), data_point(k.get_value())[1]),
             pal.step, stroke_width=pal.strokes["arrow"] + 1, tip_length=0.2)
         step_label = MathTex(r"-\alpha\,\frac{\partial f}{\partial x}",
-                             font_size=fonts["label_size"] + 2, color=pal.step)
+                             font_size=pal.fonts.label, color=pal.step)
         step_label.set_stroke(pal.background, width=5, background=True)
         step_label.add_updater(lambda m: m.next_to(step.get_end(), UL, buff=0.08))
         drop = always_redraw(lambda: DashedLine(
@@ -133,20 +132,20 @@ class ConvexDescent(ThemedScene):
 
         # ---------------------------------------------------------------- the rule and the readouts
         rule = MathTex(r"x_{i+1}", "=", r"x_i", r"-\,\alpha", r"\frac{\partial f}{\partial x}(x_i)",
-                       font_size=fonts["math_size"], color=pal.foreground)
+                       font_size=pal.fonts.math, color=pal.foreground)
         rule[3].set_color(pal.step)
-        rule[4].set_color(pal.derivative)
-        alpha = MathTex(rf"\text{{learning rate }}\alpha = {lr:g}", font_size=fonts["label_size"],
+        rule[4].set_color(pal.gradient)
+        alpha = MathTex(rf"\text{{learning rate }}\alpha = {lr:g}", font_size=pal.fonts.label,
                         color=pal.step)
         readouts = VGroup(
             make_readout(pal, "i =", np.arange(steps + 1), k, decimals=0,
-                         font_size=fonts["label_size"]),
-            make_readout(pal, "x_i =", xs, k, decimals=3, font_size=fonts["label_size"]),
+                         font_size=pal.fonts.label),
+            make_readout(pal, "x_i =", xs, k, decimals=3, font_size=pal.fonts.label),
             make_readout(pal, r"\partial f / \partial x\,(x_i) =", gs, k, decimals=3,
-                         font_size=fonts["label_size"]),
-            make_readout(pal, "f(x_i) =", fs, k, decimals=3, font_size=fonts["label_size"]),
+                         font_size=pal.fonts.label),
+            make_readout(pal, "f(x_i) =", fs, k, decimals=3, font_size=pal.fonts.label),
         )
-        readouts[2].submobjects[0].set_color(pal.derivative)
+        readouts[2].submobjects[0].set_color(pal.gradient)
         readouts.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         panel = VGroup(VGroup(rule, alpha).arrange(DOWN, buff=0.25, aligned_edge=LEFT), readouts)
         panel.arrange(DOWN, buff=0.6, aligned_edge=LEFT)
@@ -166,11 +165,11 @@ class ConvexDescent(ThemedScene):
         # ---------------------------------------------------------------- beat: the minimum
         x_min = float(d["global_minima"][0, 0])
         marker = Circle(radius=0.2, color=pal.minimum_global, stroke_width=3).move_to(ax.c2p(x_min, 0))
-        verdict = Tex(r"global minimum", font_size=fonts["label_size"], color=pal.minimum_global)
+        verdict = Tex(r"global minimum", font_size=pal.fonts.label, color=pal.minimum_global)
         verdict.next_to(ax.c2p(x_min, 0), DOWN, buff=0.45)
         note = Tex(r"\begin{flushleft}A convex function has one minimum:\\"
                    r" descent ends there from any start.\end{flushleft}",
-                   font_size=fonts["small_size"] + 2, color=pal.muted)
+                   font_size=pal.fonts.small, color=pal.muted)
         note.next_to(panel, DOWN, buff=0.6).align_to(panel, LEFT)
         room = config.frame_width / 2 - 0.3 - note.get_left()[0]
         if note.width > room:

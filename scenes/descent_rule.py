@@ -108,7 +108,6 @@ class DescentRule(ThemedScene):
         pal = self.pal
         self.layers = layers = {}
         self.followers = []
-        fonts = pal.fonts
         d = self.data(self.SCENARIO)
         w = self.WALKER
         P = d["positions"][:, w]  # (T+1, 2)
@@ -117,11 +116,11 @@ class DescentRule(ThemedScene):
         steps = len(P) - 1
         lr = d.lr
         gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
-        c_theta, c_grad, c_step, c_f = pal.point, pal.derivative, pal.step, pal.paths[4]
+        c_theta, c_grad, c_step, c_f = pal.point, pal.gradient, pal.step, pal.objective
 
         # ---------------------------------------------------------------- the rule, colour-coded
         rule = MathTex(r"\theta_{i+1}", "=", r"\theta_i", "-", r"\alpha", r"\nabla", "f",
-                       r"(\theta_i)", font_size=fonts["math_size"] + 12, color=pal.foreground)
+                       r"(\theta_i)", font_size=pal.fonts.title, color=pal.foreground)
         for j, c in ((0, c_theta), (2, c_theta), (4, c_step), (5, c_grad), (6, c_f), (7, c_theta)):
             rule[j].set_color(c)
         rule.to_edge(UP, buff=0.35)
@@ -139,8 +138,7 @@ class DescentRule(ThemedScene):
         ticks_y = [v for v in range(-6, 7) if cy[0] <= v <= cy[-1]]
         ax = make_panel_axes(pal, (cx[0], cx[-1], 1), (cy[0], cy[-1], 1), self.MAP_SIZE,
                              self.MAP_SIZE * (cy[-1] - cy[0]) / (cx[-1] - cx[0]),
-                             x_label="x", y_label="y", x_numbers=ticks_x, y_numbers=ticks_y,
-                             number_size=fonts["small_size"] - 2, label_size=fonts["label_size"])
+                             x_label="x", y_label="y", x_numbers=ticks_x, y_numbers=ticks_y)
         ax.move_to(LEFT * 3.85 + DOWN * 0.6)
         self.axes = ax
         hill = make_landscape(SimpleNamespace(**{**vars(pal), "landscape": map_stops}), ax,
@@ -157,8 +155,8 @@ class DescentRule(ThemedScene):
         ]
         rows = VGroup()
         for sym, colour, text in rows_spec:
-            s = MathTex(sym, font_size=fonts["math_size"] - 2, color=colour)
-            t = Tex(text, font_size=fonts["small_size"] + 3, color=pal.foreground)
+            s = MathTex(sym, font_size=pal.fonts.math, color=colour)
+            t = Tex(text, font_size=pal.fonts.small, color=pal.foreground)
             rows.add(VGroup(s, t))
         sym_w = max(r[0].width for r in rows)
         for j, r in enumerate(rows):
@@ -198,7 +196,7 @@ class DescentRule(ThemedScene):
         guides = VGroup(DashedLine(p0, ax.c2p(P[0][0], cy[0]), color=c_theta, stroke_width=2),
                         DashedLine(p0, ax.c2p(cx[0], P[0][1]), color=c_theta, stroke_width=2))
         theta_label = MathTex(r"\theta_0", "=", rf"({P[0][0]:.2f},\ {P[0][1]:.2f})",
-                              font_size=fonts["label_size"], color=c_theta)
+                              font_size=pal.fonts.label, color=c_theta)
         theta_label.next_to(p0, UP + RIGHT, buff=0.1)
         theta_label.set_stroke(pal.background, width=3, background=True)
         layers.update(guides=[guides], theta_label=[theta_label], trail=[trail], walker=[walker])
@@ -254,7 +252,7 @@ class DescentRule(ThemedScene):
         lens_walker = Dot(lens_pos, radius=pal.strokes["point_radius"] * 1.2, color=c_theta)
         lens_walker.set_stroke(pal.background, width=2)
         lens_caption = Tex(rf"in the fog: the ground at $\theta_i$,\\ magnified $\times{zoom:.0f}$",
-                           font_size=fonts["small_size"], color=pal.muted)
+                           font_size=pal.fonts.small, color=pal.muted)
         lens_caption.next_to(lens_pos + DOWN * self.LENS_RADIUS, DOWN, buff=0.15)
         layers.update(fog=[fog], sight=[sight], lens=[lens], lens_walker=[lens_walker],
                       caption=[lens_caption])
@@ -277,7 +275,7 @@ class DescentRule(ThemedScene):
             lambda: lens_pos,
             lambda: lens_pos + _scene_vec(grad_now()) / g_top * self.GRAD_LENGTH,
             c_grad, stroke_width=5, tip_length=0.2, min_length=0.05)
-        grad_label = MathTex(r"\nabla f(\theta_i)", font_size=fonts["label_size"] - 3, color=c_grad)
+        grad_label = MathTex(r"\nabla f(\theta_i)", font_size=pal.fonts.label, color=c_grad)
         grad_label.set_stroke(pal.background, width=3, background=True)
         # labels beside their arrows, on either side of the line the two arrows share
         grad_label.add_updater(lambda m: m.move_to(
@@ -296,13 +294,13 @@ class DescentRule(ThemedScene):
                                         c_step, stroke_width=5, tip_length=0.16, min_length=0.05)
         landing = _follow(Circle(radius=0.07, stroke_color=c_theta, stroke_width=2.5),
                           lambda: lens_point(P[next_index()]))
-        step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=fonts["label_size"] - 3,
+        step_label = MathTex(r"-\alpha\nabla f(\theta_i)", font_size=pal.fonts.label,
                              color=c_step)
         step_label.set_stroke(pal.background, width=3, background=True)
         step_label.add_updater(lambda m: m.move_to(
             lens_pos - _unit(grad_arrow.get_end() - lens_pos) * 0.3
             - _perp(grad_arrow.get_end() - lens_pos) * 0.42))
-        next_label = MathTex(r"\theta_{i+1}", font_size=fonts["label_size"] - 3, color=c_theta)
+        next_label = MathTex(r"\theta_{i+1}", font_size=pal.fonts.label, color=c_theta)
         next_label.set_stroke(pal.background, width=3, background=True)
         next_label.add_updater(lambda m: m.move_to(
             lens_point(P[next_index()]) - _unit(grad_arrow.get_end() - lens_pos) * 0.3
@@ -326,7 +324,7 @@ class DescentRule(ThemedScene):
         moves = np.diff(P, axis=0)  # θ_{i+1} − θ_i: the step actually taken (= −α∇f(θ_i))
         moves = np.vstack([moves, moves[-1:] * 0])
         nexts = np.vstack([P[1:], P[-1:]])
-        size = fonts["small_size"] + 2
+        size = pal.fonts.small
         readouts = VGroup(
             make_readout(pal, "i =", np.arange(steps + 1), k, decimals=0, font_size=size),
             make_vector_readout(pal, r"\theta_i =", P, k, font_size=size, color=c_theta,
@@ -361,7 +359,7 @@ class DescentRule(ThemedScene):
         self.dots = [walker]
         end_note = Tex(r"\begin{flushleft}The fog lifts: $\theta$ has walked down\\"
                        r"to a valley floor, a minimum of $f$.\end{flushleft}",
-                       font_size=fonts["label_size"], color=pal.foreground)
+                       font_size=pal.fonts.label, color=pal.foreground)
         end_note.next_to(rows, DOWN, buff=0.5, aligned_edge=LEFT)
         layers["end_note"] = [end_note]
         self.play(make_fog_lift_animation(fog, self.LIFT), FadeOut(sight),

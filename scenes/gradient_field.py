@@ -39,7 +39,6 @@ class GradientField(ThemedScene):
 
     def construct(self):
         pal = self.pal
-        fonts = pal.fonts
         d = self.data(self.SCENARIO)
         P, G = d["positions"], d["grads"]  # (T+1, B, 2) each
         steps, n = P.shape[0] - 1, P.shape[1]
@@ -47,16 +46,15 @@ class GradientField(ThemedScene):
         (x0, x1), (y0, y1) = d["domain"]
 
         # ---------------------------------------------------------------- beat: the axes and f
-        title = Tex(r"The gradient vector field of", font_size=fonts["math_size"] + 2,
+        title = Tex(r"The gradient vector field of", font_size=pal.fonts.title,
                     color=pal.foreground)
-        formula = MathTex(d.meta["formula"], font_size=fonts["math_size"] + 2, color=pal.foreground)
+        formula = MathTex(d.meta["formula"], font_size=pal.fonts.math, color=pal.foreground)
         header = VGroup(title, formula).arrange(RIGHT, buff=0.3).to_edge(UP, buff=0.3)
         ticks = [-4, -2, 0, 2, 4]
         pad = 0.6 * (fx[1] - fx[0])  # room for the arrows on the domain's edge
         ax = make_panel_axes(pal, (x0 - pad, x1 + pad, 2), (y0 - pad, y1 + pad, 2), 6.2, 6.2,
                              x_label="x", y_label="y",
-                             x_numbers=ticks, y_numbers=ticks, number_size=fonts["small_size"],
-                             label_size=fonts["label_size"])
+                             x_numbers=ticks, y_numbers=ticks)
         ax.move_to(LEFT * 2.7 + DOWN * 0.35)
         self.axes = ax
         contours = VGroup()
@@ -70,7 +68,7 @@ class GradientField(ThemedScene):
 
         # ---------------------------------------------------------------- beat: the field
         spacing = np.linalg.norm(np.asarray(ax.c2p(fx[1], fy[0])) - np.asarray(ax.c2p(fx[0], fy[0])))
-        field_stops = pal.landscape[1:]  # skip the lightest stop: it would vanish on the page
+        field_stops = pal.field  # |∇f| from small to large (the figure uses the same map)
         field = make_gradient_field(ax, fx, fy, fg, field_stops,
                                     max_length=self.ARROW_MAX * spacing, stroke_width=2.2)
         self.field = field
@@ -85,12 +83,12 @@ class GradientField(ThemedScene):
         col = RIGHT * 3.2
         sample = Arrow(np.zeros(3), RIGHT * 0.6, buff=0,
                        color=field_stops[-1], stroke_width=3, tip_length=0.15)
-        grad_key = VGroup(sample, MathTex(r"\nabla f", font_size=fonts["math_size"],
+        grad_key = VGroup(sample, MathTex(r"\nabla f", font_size=pal.fonts.math,
                                           color=field_stops[-1])).arrange(RIGHT, buff=0.2)
-        grad_text = Tex(r"points uphill, the way $f$ grows fastest", font_size=fonts["small_size"] + 2,
+        grad_text = Tex(r"points uphill, the way $f$ grows fastest", font_size=pal.fonts.small,
                         color=pal.foreground)
         bar = make_colorbar(pal, field_stops, 0, round(field.max_magnitude, 2), r"|\nabla f|",
-                            width=2.6, font_size=fonts["small_size"] - 2)
+                            width=2.6)
         legend_field = VGroup(grad_key, grad_text, bar).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         legend_field.move_to(col + UP * 1.5, aligned_edge=LEFT)
         legend_field.to_edge(RIGHT, buff=0.5)
@@ -102,7 +100,7 @@ class GradientField(ThemedScene):
         halo = pal.background
         trails, dots, downhill = [], [], []
         for b in range(n):
-            t = make_trail(ax, P[:, b], pal.foreground, pal.strokes["path"] - 1)
+            t = make_trail(ax, P[:, b], pal.descent_path, pal.strokes["path"] - 1)
             t.set_stroke(halo, width=pal.strokes["path"] + 2, opacity=0.85, background=True)
             trails.append(reveal_trail(t, k))
             dot = make_point(ax, P[:, b], k, pal.point, radius=pal.strokes["point_radius"])
@@ -123,15 +121,15 @@ class GradientField(ThemedScene):
         self.dots = dots
         step_key = VGroup(Arrow(np.zeros(3), RIGHT * 0.6, buff=0, color=pal.step, stroke_width=4,
                                 tip_length=0.16),
-                          MathTex(r"-\nabla f", font_size=fonts["math_size"], color=pal.step)
+                          MathTex(r"-\nabla f", font_size=pal.fonts.math, color=pal.step)
                           ).arrange(RIGHT, buff=0.2)
-        step_text = Tex(r"at each point: the way down", font_size=fonts["small_size"] + 2,
+        step_text = Tex(r"at each point: the way down", font_size=pal.fonts.small,
                         color=pal.foreground)
-        path_key = VGroup(VGroup(Line(np.zeros(3), RIGHT * 0.6, color=pal.foreground,
+        path_key = VGroup(VGroup(Line(np.zeros(3), RIGHT * 0.6, color=pal.descent_path,
                                       stroke_width=pal.strokes["path"] - 1),
                                  Dot(RIGHT * 0.6, radius=pal.strokes["point_radius"],
                                      color=pal.point)),
-                          Tex(r"descent paths", font_size=fonts["small_size"] + 2,
+                          Tex(r"descent paths", font_size=pal.fonts.small,
                               color=pal.foreground)).arrange(RIGHT, buff=0.2)
         legend_paths = VGroup(step_key, step_text, path_key).arrange(DOWN, buff=0.25,
                                                                      aligned_edge=LEFT)
@@ -149,7 +147,7 @@ class GradientField(ThemedScene):
         # ---------------------------------------------------------------- beat: the point
         verdict = Tex(r"\begin{flushleft}The paths run against the arrows:\\"
                       r" they follow $-\nabla f$ down to a minimum.\end{flushleft}",
-                      font_size=fonts["small_size"] + 4, color=pal.foreground)
+                      font_size=pal.fonts.label, color=pal.foreground)
         verdict.next_to(legend_paths, DOWN, buff=0.6, aligned_edge=LEFT)
         room = config.frame_width / 2 - 0.3 - verdict.get_left()[0]
         if verdict.width > room:

@@ -40,7 +40,6 @@ class HillDescent(ThemedThreeDScene):
 
     def construct(self):
         pal = self.pal
-        fonts = pal.fonts
         d = self.data(self.SCENARIO)
         P = d["positions"]  # (T+1, B, 2)
         F = d["losses"]  # (T+1, B): the height f(θ_i) at every step
@@ -66,18 +65,17 @@ class HillDescent(ThemedThreeDScene):
         map_pal = SimpleNamespace(**{**vars(pal), "landscape": pal.surface})
         ticks = [-4, -2, 0, 2, 4]
         ax2 = make_panel_axes(pal, (x0, x1, 2), (y0, y1, 2), 4.3, 4.3, x_label="x", y_label="y",
-                              x_numbers=ticks, y_numbers=ticks, number_size=fonts["small_size"] - 2,
-                              label_size=fonts["label_size"])
+                              x_numbers=ticks, y_numbers=ticks)
         ax2.move_to(RIGHT * 4.25 + DOWN * 0.05)
         self.top_axes = ax2
         top_map = make_landscape(map_pal, ax2, gx, gy, gf, n_levels=7, norm="linear")
-        caption_3d = Tex(r"3-D view", font_size=fonts["small_size"], color=pal.muted)
-        caption_2d = Tex(r"top-down view", font_size=fonts["small_size"], color=pal.muted)
+        caption_3d = Tex(r"3-D view", font_size=pal.fonts.small, color=pal.muted)
+        caption_2d = Tex(r"top-down view", font_size=pal.fonts.small, color=pal.muted)
         caption_2d.move_to([ax2.get_center()[0], -2.95, 0])
         caption_3d.move_to([self.VIEW_CENTER[0], -2.95, 0])
 
-        title = Tex(r"Descending the hill", font_size=fonts["math_size"] + 4, color=pal.foreground)
-        formula = MathTex(d.meta["formula"], font_size=fonts["math_size"], color=pal.foreground)
+        title = Tex(r"Descending the hill", font_size=pal.fonts.title, color=pal.foreground)
+        formula = MathTex(d.meta["formula"], font_size=pal.fonts.math, color=pal.foreground)
         header = VGroup(title, formula).arrange(RIGHT, buff=0.6).to_edge(UP, buff=0.3)
 
         # axis names at the outer side of the surface's front edges, placed where they project
@@ -86,9 +84,9 @@ class HillDescent(ThemedThreeDScene):
 
         pad = 0.1 * (x1 - x0)
         names_3d = VGroup(
-            MathTex("x", font_size=fonts["label_size"], color=pal.foreground)
+            MathTex("x", font_size=pal.fonts.label, color=pal.foreground)
             .move_to(on_screen((x0 + x1) / 2, y0 - pad, -1)),
-            MathTex("y", font_size=fonts["label_size"], color=pal.foreground)
+            MathTex("y", font_size=pal.fonts.label, color=pal.foreground)
             .move_to(on_screen(x1 + pad, (y0 + y1) / 2, -1)),
         )
 
@@ -100,7 +98,7 @@ class HillDescent(ThemedThreeDScene):
 
         # ---------------------------------------------------------------- beat: random starts
         k = ValueTracker(0)
-        trail_colour, halo = pal.foreground, pal.background
+        trail_colour, halo = pal.descent_path, pal.background
         trails3 = [reveal_trail(make_trail_3d(ax3, P[:, b], F[:, b], trail_colour,
                                               pal.strokes["path"] - 1, lift=self.LIFT, halo=halo), k)
                    for b in range(n)]
@@ -129,7 +127,7 @@ class HillDescent(ThemedThreeDScene):
 
         # ---------------------------------------------------------------- beat: every point in a valley
         note = Tex(r"Every point reaches a minimum: which one depends on where it starts.",
-                   font_size=fonts["small_size"] + 2, color=pal.foreground)
+                   font_size=pal.fonts.small, color=pal.foreground)
         note.to_edge(DOWN, buff=0.2)
         self.add_fixed_in_frame_mobjects(note)
         self.remove(note)

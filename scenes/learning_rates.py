@@ -93,16 +93,16 @@ class LearningRates(ThemedScene):
 
         # ── Beat 1: the bowl and the question ─────────────────────────────────────────────────
         formula = runs[0].meta["formula"].replace(r"\frac", r"\tfrac")  # text-size fraction
-        title = VGroup(Tex("Learning rates on", font_size=36, color=pal.foreground),
-                       MathTex(formula, font_size=36, color=pal.foreground)).arrange(RIGHT, buff=0.2)
+        title = VGroup(Tex("Learning rates on", font_size=pal.fonts.math, color=pal.foreground),
+                       MathTex(formula, font_size=pal.fonts.math, color=pal.foreground)).arrange(RIGHT, buff=0.2)
         title.to_edge(UP, buff=0.16).to_edge(LEFT, buff=0.35)
         step_readout = make_readout(pal, r"\text{step}", np.arange(steps + 1), tracker, decimals=0,
-                                    font_size=30)
+                                    font_size=pal.fonts.label)
         step_readout.to_edge(RIGHT, buff=0.4).match_y(title)
         lr_max = runs[0].meta["params"].get("lr_max")
         extras = VGroup()
         if isinstance(lr_max, (int, float)):
-            extras.add(MathTex(rf"\text{{stable for }}\alpha < {lr_max:g}", font_size=28,
+            extras.add(MathTex(rf"\text{{stable for }}\alpha < {lr_max:g}", font_size=pal.fonts.label,
                                color=pal.muted).next_to(step_readout, LEFT, buff=0.6))
         self.play(Write(title), FadeIn(extras), run_time=self.TITLE_TIME)
 
@@ -197,11 +197,11 @@ class LearningRates(ThemedScene):
 
         # header: the post's name, α, and the theory's regime when the data records one
         params = d.meta["params"]
-        head = [Tex(label, font_size=30, color=pal.foreground),
-                MathTex(rf"\alpha = {_fmt_lr(params['lr'])}", font_size=28, color=pal.foreground)]
+        head = [Tex(label, font_size=pal.fonts.label, color=pal.foreground),
+                MathTex(rf"\alpha = {_fmt_lr(params['lr'])}", font_size=pal.fonts.label, color=pal.foreground)]
         regime = params.get("regime")
         if regime:
-            head.append(Tex(rf"\textit{{{regime}}}", font_size=24, color=pal.muted))
+            head.append(Tex(rf"\textit{{{regime}}}", font_size=pal.fonts.small, color=pal.muted))
         header = VGroup(*head).arrange(RIGHT, buff=0.3)
         header.move_to(c + UP * (h / 2 - 0.3)).align_to(frame, LEFT).shift(RIGHT * 0.22)
         for m in head[1:]:
@@ -211,15 +211,14 @@ class LearningRates(ThemedScene):
         gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
         s = self.CONTOUR_SIZE
         ax = make_panel_axes(pal, (gx[0], gx[-1], 3), (gy[0], gy[-1], 3), s, s, x_label="x",
-                             y_label="y", number_size=18, label_size=22, tick=0.05)
+                             y_label="y", tick=0.05)
         ax.shift(c + np.array([*self.CONTOUR_CENTER, 0]) - ax.frame.get_center())
         land = make_landscape(pal, ax, gx, gy, gf, n_levels=8)
         minimum = make_minimum_marker(pal, ax, d["global_minima"][0], size=0.08)
 
         # the loss axis: shared decades, steps across
         n_steps = len(d["positions"]) - 1
-        lax = make_loss_axes(pal, n_steps, loss_range, *self.LOSS_SIZE, y_label="f",
-                             number_size=17, label_size=22)
+        lax = make_loss_axes(pal, n_steps, loss_range, *self.LOSS_SIZE, y_label="f")
         lax.shift(c + np.array([*self.LOSS_CENTER, 0]) - lax.frame.get_center())
 
         card = VGroup(frame, header, land, ax, minimum, lax)
@@ -233,7 +232,7 @@ class LearningRates(ThemedScene):
     def _diverged_label(self, card, k: int) -> VGroup:
         pal, lax = self.pal, card.loss_axes
         (x0, x1), (y0, y1) = lax.box
-        text = Tex(rf"diverged at step {k}", font_size=24, color=pal.diverged)
+        text = Tex(rf"diverged at step {k}", font_size=pal.fonts.small, color=pal.diverged)
         text.next_to(lax.c2p(x1, y0), UP + LEFT, buff=0.12)  # below the climbing curve
         text.step = k
         return text

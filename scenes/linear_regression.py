@@ -11,7 +11,8 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, GrowFromCenter,
                    LaggedStart, Line, MathTex, Tex, ValueTracker, VGroup, Write)
 
-from scenes.components.landscape import (clip_segment, clipped_polyline, make_clipped_point,
+from core.view import clip_segment
+from scenes.components.landscape import (clipped_polyline, make_clipped_point,
                                          make_clipped_trail, make_dashed_polyline, make_landscape,
                                          make_landscape_animation, make_minimum_marker,
                                          make_panel_axes)
@@ -76,8 +77,8 @@ class LinearRegression(ThemedScene):
         self.tracker = tracker = ValueTracker(0)
 
         # ── Beat 1: title and the loss being minimised ────────────────────────────────────────
-        title = Tex(self.TITLE, font_size=40, color=pal.foreground)
-        formula = MathTex(d.meta["formula"], font_size=30, color=pal.foreground)
+        title = Tex(self.TITLE, font_size=pal.fonts.title, color=pal.foreground)
+        formula = MathTex(d.meta["formula"], font_size=pal.fonts.label, color=pal.foreground)
         head = VGroup(title, formula).arrange(RIGHT, buff=0.6).to_edge(UP, buff=0.25)
         self.play(Write(title), FadeIn(formula, shift=0.1 * DOWN), run_time=self.TITLE_TIME)
 
@@ -129,12 +130,12 @@ class LinearRegression(ThemedScene):
                                    halo=pal.background)
         point = make_clipped_point(pal, land_ax, wb, tracker, pal.point, radius=0.09)
         line = self._prediction_line(data_ax, wb, tracker)
-        loss_readout = make_readout(pal, r"L(w, b) =", losses, tracker, decimals=3, font_size=32)
+        loss_readout = make_readout(pal, r"L(w, b) =", losses, tracker, decimals=3, font_size=pal.fonts.label)
         loss_readout.next_to(land_ax.frame, DOWN, buff=0.5)
         line_readout = self._line_readout(wb, tracker)
         line_readout.next_to(data_ax.frame, DOWN, buff=0.5)
         step_readout = make_readout(pal, r"\text{step}", np.arange(steps + 1), tracker, decimals=0,
-                                    font_size=26)
+                                    font_size=pal.fonts.label)
         step_readout.next_to(land_ax.frame, UP, buff=0.14).align_to(land_ax.frame, RIGHT)
         self.dot, self.point, self.trail, self.line = point.dot, point, trail, line
         self.loss_readout, self.line_readout = loss_readout, line_readout
@@ -158,7 +159,7 @@ class LinearRegression(ThemedScene):
             m.clear_updaters()
 
         # ── Beat 6: the verdict ───────────────────────────────────────────────────────────────
-        caption = Tex(rf"\mbox{{{self.verdict_text(wb[-1], float(losses[-1]), dataset)}}}", font_size=32,
+        caption = Tex(rf"\mbox{{{self.verdict_text(wb[-1], float(losses[-1]), dataset)}}}", font_size=pal.fonts.label,
                       color=pal.foreground)
         caption.to_edge(DOWN, buff=0.2)
         self.caption = caption
@@ -197,7 +198,8 @@ class LinearRegression(ThemedScene):
         """ŷ = w x ± |b| with the stored (w, b) of the current step: VGroup(label, body), the body
         laid out again only when the step shown changes (numbers from glyphs typeset once, the
         sign swapped on a change)."""
-        pal, fs = self.pal, 32
+        pal = self.pal
+        fs = pal.fonts.label
         lab = MathTex(r"\hat y =", font_size=fs, color=pal.foreground)
         w = GlyphNumber(wb[0, 0], num_decimal_places=3, font_size=fs, color=pal.prediction)
         xx = MathTex("x", font_size=fs, color=pal.foreground)
@@ -235,7 +237,8 @@ class LinearRegression(ThemedScene):
         return group
 
     def _legend(self) -> VGroup:
-        pal, fs = self.pal, 24
+        pal = self.pal
+        fs = pal.fonts.small
         true_key = DashedLine(LEFT * 0.25, RIGHT * 0.25, dash_length=0.09, stroke_color=pal.true_line,
                               stroke_width=2.5)
         sample_key = Dot(radius=0.05, color=pal.samples, fill_opacity=0.6)

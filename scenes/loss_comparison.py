@@ -42,7 +42,7 @@ class LossComparison(ThemedScene):
     def construct(self):
         pal = self.pal
         runs = [self.data(name) for name in self.DATASETS]
-        colours = (pal.paths[1], pal.paths[3])
+        colours = (pal.linear_data, pal.parabolic_data)
         vw = runs[0]["valley_w"]
         for d in runs[1:]:
             if not np.allclose(d["valley_w"], vw):
@@ -52,17 +52,16 @@ class LossComparison(ThemedScene):
         n = len(vw) - 1
 
         # ── Beat 1: the title, as in the post, and what a slice is ────────────────────────────
-        title = Tex("Comparison of Losses", font_size=46, color=pal.foreground)
+        title = Tex("Comparison of Losses", font_size=pal.fonts.title, color=pal.foreground)
         sub = Tex(r"each landscape sliced along its valley: the best $b$ for every $w$",
-                  font_size=28, color=pal.muted)
+                  font_size=pal.fonts.label, color=pal.muted)
         VGroup(title, sub).arrange(DOWN, buff=0.16).to_edge(UP, buff=0.25)
         self.play(Write(title), FadeIn(sub, shift=0.1 * DOWN), run_time=self.TITLE_TIME)
 
         # ── Beat 2: the axes: w across, min_b L(w, b) up on a log scale ──────────────────────
         lo, hi, step = decade_range(np.concatenate(slices))
         ax = make_log_axes(pal, (float(vw[0]), float(vw[-1]), 1), (lo, hi, step), *self.PANEL_SIZE,
-                           x_label="w", y_label=r"\min_b L(w, b)", grid=True, number_size=22,
-                           label_size=28)
+                           x_label="w", y_label=r"\min_b L(w, b)", grid=True)
         ax.shift(self.PANEL_CENTER - ax.frame.get_center())
         self.axes = ax
         self.play(FadeIn(ax), run_time=self.AXES_TIME)
@@ -75,7 +74,7 @@ class LossComparison(ThemedScene):
             self.slice_xy.append(xy)
             curve = reveal_trail(make_trail(ax, xy, colour, stroke_width=4.0), tracker)
             head = make_point(ax, xy, tracker, colour, radius=0.07)
-            label = Tex(name, font_size=28, color=colour)
+            label = Tex(name, font_size=pal.fonts.label, color=colour)
             curves.add(curve)
             heads.add(head)
             end_labels.add(label)
@@ -128,7 +127,7 @@ class LossComparison(ThemedScene):
             dot = Dot(ax.c2p(w_min, y_min), radius=0.08, color=colour)
             dot.set_stroke(pal.background, width=2)
             dot.data_xy = np.array([w_min, l_min])
-            value = MathTex(rf"L_{{\min}} = {l_min:.3f}", font_size=28, color=colour)
+            value = MathTex(rf"L_{{\min}} = {l_min:.3f}", font_size=pal.fonts.label, color=colour)
             value.next_to(ax.c2p(x0, y_min), UP + RIGHT, buff=0.1)
             w_end, l_end = float(d["positions"][-1, 0, 0]), float(d["losses"][-1, 0])
             ring = Circle(radius=0.16, stroke_color=pal.foreground, stroke_width=2.0)
@@ -139,7 +138,7 @@ class LossComparison(ThemedScene):
             self.ends.add(ring)
             marks.add(VGroup(guide, dot, value, ring))
         ring_key = VGroup(Circle(radius=0.12, stroke_color=pal.foreground, stroke_width=2.0),
-                          Tex("where gradient descent stopped", font_size=24, color=pal.muted))
+                          Tex("where gradient descent stopped", font_size=pal.fonts.small, color=pal.muted))
         ring_key.arrange(RIGHT, buff=0.15).next_to(ax.frame, UP, buff=0.12).align_to(ax.frame, RIGHT)
         for guide, dot, value, ring in marks:
             self.play(Create(guide), GrowFromCenter(dot), FadeIn(value, shift=0.1 * UP),
@@ -152,10 +151,10 @@ class LossComparison(ThemedScene):
         w_arrow = x1 - 0.12 * (x1 - x0)
         arrow = DoubleArrow(ax.c2p(w_arrow, y_a), ax.c2p(w_arrow, y_b), buff=0.04,
                             stroke_width=3, tip_length=0.16, color=pal.foreground)
-        times = MathTex(rf"{ratio:.1f}\times", font_size=34, color=pal.foreground)
+        times = MathTex(rf"{ratio:.1f}\times", font_size=pal.fonts.math, color=pal.foreground)
         times.next_to(arrow, LEFT, buff=0.12)
         caption = Tex(rf"\mbox{{Both descents reach their minimum, but the parabolic one is "
-                      rf"${ratio:.1f}\times$ higher: high bias}}", font_size=30, color=pal.foreground)
+                      rf"${ratio:.1f}\times$ higher: high bias}}", font_size=pal.fonts.label, color=pal.foreground)
         caption.to_edge(DOWN, buff=0.22)
         self.ratio, self.caption = ratio, caption
         self.play(GrowFromCenter(arrow), FadeIn(times), run_time=self.RATIO_TIME)

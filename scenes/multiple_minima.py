@@ -42,7 +42,6 @@ class MultipleMinima(ThemedScene):
 
     def construct(self):
         pal = self.pal
-        fonts = pal.fonts
         d = self.data(self.SCENARIO)
         xs = d["positions"][:, :, 0]  # (T+1, B)
         fs = d["losses"]  # (T+1, B)
@@ -53,16 +52,15 @@ class MultipleMinima(ThemedScene):
 
         # ---------------------------------------------------------------- beat: the landscape
         title = Tex(r"Several minima: where you start decides where you end",
-                    font_size=fonts["math_size"] + 2, color=pal.foreground).to_edge(UP, buff=0.3)
+                    font_size=pal.fonts.title, color=pal.foreground).to_edge(UP, buff=0.3)
         ax = make_panel_axes(pal, (-2.6, 2.6, 1), (self.Y_MIN, self.Y_MAX, 1), x_length=10.4,
                              y_length=4.6, x_label="x", y_label="f(x)", x_numbers=[-2, -1, 0, 1, 2],
-                             y_numbers=list(range(0, int(self.Y_MAX) + 1)),
-                             number_size=fonts["small_size"], label_size=fonts["label_size"])
+                             y_numbers=list(range(0, int(self.Y_MAX) + 1)))
         ax.move_to(DOWN * 0.45)
         self.axes = ax
         curve = make_curve(ax, d["curve_x"], d["curve_f"], pal.foreground, pal.strokes["curve"],
                            y_max=self.Y_MAX)
-        formula = MathTex(d.meta["formula"], font_size=fonts["label_size"], color=pal.foreground)
+        formula = MathTex(d.meta["formula"], font_size=pal.fonts.label, color=pal.foreground)
         formula.next_to(title, DOWN, buff=0.25)
         self.play(FadeIn(title, shift=DOWN * 0.2), Create(ax), run_time=self.INTRO)
         self.play(Create(curve), Write(formula), run_time=self.INTRO)
@@ -75,10 +73,10 @@ class MultipleMinima(ThemedScene):
         rings_g = VGroup(*[ring(x, curve_f_at(x), pal.minimum_global) for x in g_min])
         rings_l = VGroup(*[ring(x, curve_f_at(x), pal.minimum_local) for x in l_min])
         bottom = ax.c2p(0, self.Y_MIN)[1]
-        labels_g = VGroup(*[Tex(r"global minimum", font_size=fonts["label_size"],
+        labels_g = VGroup(*[Tex(r"global minimum", font_size=pal.fonts.label,
                                 color=pal.minimum_global).move_to(ax.c2p(x, 0)).set_y(bottom - 0.65)
                             for x in g_min])
-        labels_l = VGroup(*[Tex(r"local minimum", font_size=fonts["label_size"],
+        labels_l = VGroup(*[Tex(r"local minimum", font_size=pal.fonts.label,
                                 color=pal.minimum_local).next_to(r, UP, buff=1.0)
                             for r in rings_l])
         pointers_l = VGroup(*[Line(lab.get_bottom() + DOWN * 0.08, r.get_top() + UP * 0.06,
@@ -104,7 +102,7 @@ class MultipleMinima(ThemedScene):
         self.add(*trails)
         self.play(LaggedStart(*[FadeIn(dot, scale=0.4) for dot in dots], lag_ratio=0.15),
                   FadeIn(ticks), run_time=self.STARTS)
-        start_note = Tex(rf"{n} starts", font_size=fonts["label_size"], color=pal.point)
+        start_note = Tex(rf"{n} starts", font_size=pal.fonts.label, color=pal.point)
         start_note.move_to(ax.c2p(0, 5.2))
         self.play(FadeIn(start_note), run_time=0.5)
 
@@ -121,9 +119,9 @@ class MultipleMinima(ThemedScene):
         n_local = int(np.sum(~is_global))
         n_global = n - n_local
         tally = VGroup(
-            Tex(rf"{n_global} reach a global minimum", font_size=fonts["label_size"],
+            Tex(rf"{n_global} reach a global minimum", font_size=pal.fonts.label,
                 color=pal.minimum_global),
-            Tex(rf"{n_local} are caught in the local minimum", font_size=fonts["label_size"],
+            Tex(rf"{n_local} are caught in the local minimum", font_size=pal.fonts.label,
                 color=pal.minimum_local),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         tally.move_to(ax.c2p(0, 5.0))
@@ -133,7 +131,7 @@ class MultipleMinima(ThemedScene):
 
         # ---------------------------------------------------------------- beat: the basins on the x-axis
         basin_note = Tex(r"marks along the bottom: each start, in the colour of its minimum",
-                         font_size=fonts["small_size"], color=pal.muted)
+                         font_size=pal.fonts.small, color=pal.muted)
         basin_note.next_to(tally, DOWN, buff=0.2)
         self.play(*[ticks[b].animate.scale(1.6, about_edge=DOWN) for b in range(n)],
                   FadeIn(basin_note), run_time=0.8)

@@ -29,7 +29,8 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, FadeIn, GrowFromCenter, Line, ManimColor, Tex,
                    ValueTracker, VGroup, Write, interpolate_color)
 
-from scenes.components.clipped_path import exit_step, make_clipped_path
+from core.view import fate
+from scenes.components.clipped_path import make_clipped_path
 from scenes.components.landscape import (box_contains, make_clipped_point, make_landscape,
                                          make_landscape_animation, make_minimum_marker,
                                          make_panel_axes)
@@ -40,16 +41,6 @@ from scenes.components.scales import log_scale, make_symlog_loss_axes, symlog, s
 from scenes.components.style import ThemedScene
 from scenes.components.trail import make_descent_animation
 
-# How each optimizer is named; its colour is the theme's ``optimizer_colours`` (shared with the
-# race figures).
-LOOK = {
-    "gd": ("GD",),
-    "momentum": ("Momentum",),
-    "nesterov": ("Nesterov",),
-    "adagrad": ("AdaGrad",),
-    "rmsprop": ("RMSProp",),
-    "adam": ("Adam",),
-}
 # Widest first: a run drawn later sits inside the ones below it.
 TRAIL_WIDTHS = (5.6, 4.8, 4.1, 3.4, 2.8, 2.2)
 DOT_RADII = (0.165, 0.139, 0.114, 0.090, 0.067, 0.046)
@@ -134,31 +125,21 @@ class OptimizerRace(ThemedScene):
                 xy, f = xy[:k_div], f[:k_div]
             self.paths_xy.append(xy)
             self.losses_shown.append(f)
-            k_out = exit_step(xy, box)
-            k_conv = int(d["converged_step"][b])
-            if k_div >= 0:
-                event = ("diverged", k_div)
-            elif k_out >= 0:
-                event = ("left the view", k_out)
-            elif k_conv >= 0:
-                event = ("converged", k_conv)
-            else:
-                event = None
-            self.events.append(event)
+            self.events.append(fate(xy, box, int(d["converged_step"][b]), k_div))
         colours = [ManimColor(pal.optimizer_colours[n]) for n in self.run_names]
         self.colours = colours
 
         # ── Beat 1: title and step counter ──────────────────────────────────────────────────
         # name and formula in one LaTeX run, on one baseline; the formula a size smaller
-        heading = Tex(rf"\mbox{{{self.SURFACE}}}", rf"\mbox{{${meta['formula']}$}}", font_size=40,
+        heading = Tex(rf"\mbox{{{self.SURFACE}}}", rf"\mbox{{${meta['formula']}$}}", font_size=pal.fonts.title,
                       color=pal.foreground)
         name, formula = heading[0], heading[1]
         base = name[0].get_bottom()[1]
-        formula.scale(0.8, about_point=[formula.get_left()[0], base, 0])
+        formula.scale(pal.fonts.math / pal.fonts.title, about_point=[formula.get_left()[0], base, 0])
         formula.shift(RIGHT * (name.get_right()[0] + 0.45 - formula.get_left()[0]))
         title = VGroup(name, formula)
         title.to_edge(UP, buff=0.28).to_edge(LEFT, buff=0.4)
-        step_readout = make_step_counter(pal, tracker, steps, font_size=32)
+        step_readout = make_step_counter(pal, tracker, steps)
         step_readout.to_edge(RIGHT, buff=0.45)
         step_readout.shift(UP * (name[0][0].get_bottom()[1] - step_readout.label[0][0].get_bottom()[1]))
         self.step_readout = step_readout
@@ -219,12 +200,12 @@ class OptimizerRace(ThemedScene):
         # curve, from its diverged step on (outside a panel, the border arrowhead marks it)
         self.divergence_marks = VGroup()
         for b, event in enumerate(self.events):
-            if event is None or event[0] != "diverged":
+            if event is None or event.what != "diverged":
                 continue
             for axes, xy in ((ax, self.paths_xy[b]), (lax, self.loss_xy[b])):
                 if len(xy) and box_contains(axes.box, xy[-1]):
                     mark = self._cross(axes.c2p(*xy[-1]), pal.diverged, 0.11)
-                    mark.add_updater(lambda m, k=event[1]: m.set_opacity(
+                    mark.add_updater(lambda m, k=event.step: m.set_opacity(
                         1.0 if tracker.get_value() >= k else 0.0))
                     mark.update()
                     mark.data_xy = np.asarray(xy[-1], dtype=float)
@@ -245,7 +226,7 @@ class OptimizerRace(ThemedScene):
             if until <= tracker.get_value():
                 continue
             if speed != 1:
-                tag = Tex(rf"fast-forward $\times{speed:g}$", font_size=24, color=pal.muted)
+                tag = Tex(rf"fast-forward $\times{speed:g}$", font_size=pal.fonts.small, color=pal.muted)
                 tag.next_to(step_readout, LEFT, buff=0.45).align_to(step_readout, DOWN)
                 if self.speed_tag is not None:
                     self.remove(self.speed_tag)
@@ -288,8 +269,7 @@ class OptimizerRace(ThemedScene):
         w, h = self.MAP_SIZE * (x1 - x0) / span, self.MAP_SIZE * (y1 - y0) / span
         xt, yt = _nice_ticks(x0, x1), _nice_ticks(y0, y1)
         ax = make_panel_axes(self.pal, (x0, x1, xt[1] - xt[0]), (y0, y1, yt[1] - yt[0]), w, h,
-                             x_label="x", y_label="y", x_numbers=xt, y_numbers=yt,
-                             number_size=20, label_size=28)
+                             x_label="x", y_label="y", x_numbers=xt, y_numbers=yt)
         ax.shift(np.array([*self.MAP_CENTER, 0.0]) - ax.frame.get_center())
         return ax
 
@@ -342,7 +322,7 @@ class OptimizerRace(ThemedScene):
             items.append((make_minimum_marker(pal, ax, (0, 0), color=pal.foreground, size=0.09)
                           .rotate(np.pi / 4), "saddle point"))
         items.append((Circle(radius=0.11, stroke_color=pal.foreground, stroke_width=2.0), "start"))
-        texts = Tex(*[rf"\mbox{{{text}}}" for _, text in items], font_size=22, color=pal.muted)
+        texts = Tex(*[rf"\mbox{{{text}}}" for _, text in items], font_size=pal.fonts.small, color=pal.muted)
         baseline = baseline_of(texts[0])
         key = VGroup()
         for (glyph, _), t in zip(items, texts):
@@ -381,17 +361,16 @@ class OptimizerRace(ThemedScene):
         if self.LOSS_SCALE == "symlog":
             rng = self.LOSS_RANGE or symlog_range(values, max_labels=6)
             lax = make_symlog_loss_axes(pal, steps, rng, w, h,
-                                        y_label="f", number_size=20, label_size=26)
+                                        y_label="f")
         elif self.LOSS_SCALE == "log":
             lax = make_loss_axes(pal, steps, decade_range(values, max_labels=6), w, h, log=True,
-                                 y_label="f", number_size=20, label_size=26)
+                                 y_label="f")
         else:
             peak = float(np.nanmax(values[np.isfinite(values)]))
             step = next(s for s in (1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
                         if np.ceil(peak / s) + 1 <= 6)
             top = float(np.ceil(peak / step) * step)
-            lax = make_loss_axes(pal, steps, (0.0, top, step), w, h, log=False, y_label="f",
-                                 number_size=20, label_size=26)
+            lax = make_loss_axes(pal, steps, (0.0, top, step), w, h, log=False, y_label="f")
         lax.shift(np.array([*self.LOSS_CENTER, 0.0]) - lax.frame.get_center())
         return lax
 
@@ -402,17 +381,17 @@ class OptimizerRace(ThemedScene):
             event = self.events[b]
             note = note_color = None
             if event is not None:
-                what, k = event
-                note = f"{what} at step {k}"
-                note_color = pal.diverged if what == "diverged" else pal.muted
-            rows.append({"color": colours[b], "name": LOOK[r["name"]][0], "setting": _lr_tex(r["lr"]),
+                note = event.text
+                note_color = pal.diverged if event.what == "diverged" else pal.muted
+            rows.append({"color": colours[b], "name": pal.optimizer_names[r["name"]],
+                         "setting": _lr_tex(r["lr"]),
                          "note": note, "note_color": note_color, "stroke_width": TRAIL_WIDTHS[b],
                          "dot_radius": DOT_RADII[b]})
-        legend = make_legend(pal, rows, font_size=26, note_size=22, row_gap=0.42, halo=pal.background)
+        legend = make_legend(pal, rows, row_gap=0.42, halo=pal.background)
         legend.shift(np.array([*self.LEGEND_TOP_LEFT, 0.0]) - legend.get_corner(UP + LEFT))
         for row, event in zip(legend.rows, self.events):
             if event is not None:
-                show_note_after(row, self.tracker, event[1])
+                show_note_after(row, self.tracker, event.step)
         self.key.next_to(legend, DOWN, buff=0.38).align_to(legend, LEFT)
         return legend
 

@@ -28,7 +28,7 @@ class ParabolicRegression(LinearRegression):
 
     def verdict_extras(self):
         """Each sample joined to the final line vertically: where the data sit above the line
-        (orange) and below it (teal), a pattern no choice of (w, b) removes."""
+        (``residual_above``) and below it (``residual_below``), a pattern no choice of (w, b) removes."""
         pal, ax, line = self.pal, self.data_axes, self.line
         start, end = line.get_start(), line.get_end()
         residuals = VGroup()
@@ -38,7 +38,7 @@ class ParabolicRegression(LinearRegression):
             on_line = start + (p[0] - start[0]) / (end[0] - start[0]) * (end - start)
             above = p[1] >= on_line[1]
             residuals.add(Line(on_line, p, stroke_width=1.6, stroke_opacity=0.75,
-                               stroke_color=pal.step if above else pal.paths[2]))
+                               stroke_color=pal.residual_above if above else pal.residual_below))
         self.residuals = residuals
         # under the data panel (its grid, samples and lines), as at the very back, but after the
         # landscape panel: what comes before them is painted once, not every frame of the play

@@ -1,11 +1,14 @@
 """Render a registered scene in-process at a tiny size, and read back what it drew.
 
 ``render(name, tmp_path)`` returns the finished Scene instance (so a test can look at its mobjects
-and axes) and the MP4 path; ``probe(path)`` is ffprobe's view of the file.
+and axes) and the MP4 path; ``probe(path)`` is ffprobe's view of the file. It renders as
+``make`` does, with ``render.manim_run``'s changes to manim installed for the render (stock manim
+with ``GD_STOCK_MANIM=1``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import subprocess
@@ -13,7 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
+from render import pipeline
+
 TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
+
+
+def _manim_run():
+    from render import manim_run  # imports manim: only when a scene renders
+    return manim_run
 
 
 def render(name: str, tmp_path: Path, **overrides):
@@ -28,7 +38,8 @@ def render(name: str, tmp_path: Path, **overrides):
     cfg = {**TINY, "media_dir": str(Path(tmp_path) / "media"), "disable_caching": True,
            "format": "mp4", "output_file": str(out), "verbosity": "WARNING",
            "progress_bar": "none", **overrides}
-    with tempconfig(cfg):
+    fence = contextlib.nullcontext() if pipeline.stock_manim() else _manim_run().patched()
+    with tempconfig(cfg), fence:
         scene = cls()
         scene.render()
         duration = scene.renderer.time

@@ -135,12 +135,14 @@ def test_readout_follows_the_tracker_in_place_and_switches_to_scientific(tmp_pat
     from scenes.components.style import palette
     with tempconfig({"media_dir": str(tmp_path)}):
         k = ValueTracker(0.0)
-        group = make_readout(palette("light"), "L =", [1.5, 0.25, 4.6e19], k, decimals=3)
+        pal = palette("light")
+        group = make_readout(pal, "L =", [1.5, 0.25, 4.6e19], k, decimals=3)
         lab, num = group.submobjects
         assert not group.updaters and not lab.updaters and num.updaters, "the label must not move"
         slots = list(num.submobjects)
-        for step, ref in ((1, DecimalNumber(0.25, num_decimal_places=3, font_size=30)),
-                          (2, MathTex(r"4.60\times 10^{19}", font_size=30))):
+        size = pal.fonts.label  # a readout's size unless it is given one
+        for step, ref in ((1, DecimalNumber(0.25, num_decimal_places=3, font_size=size)),
+                          (2, MathTex(r"4.60\times 10^{19}", font_size=size))):
             k.set_value(step)
             num.update()
             assert num.submobjects == slots, "slots replaced: a play would keep drawing the old ones"

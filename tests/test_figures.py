@@ -21,8 +21,8 @@ import pytest
 
 from conftest import ROOT
 
-from core import datafile, scenarios
-from render import figures, pipeline, publish
+from core import datafile, scenarios, theme
+from render import figures, outputs, publish
 from render.figures import FIGURES, common, races, registry
 from render.figures import style as figstyle
 
@@ -114,7 +114,12 @@ def check_hill(fig, pal):
         np.testing.assert_allclose(ys, pos[:, i, 1], err_msg=f"3-D path {i}: y")
         np.testing.assert_allclose(zs, losses[:, i], atol=0.03, err_msg=f"3-D path {i}: height = loss")
         assert_xy(art(fig, f"path-{i}"), pos[:, i, 0], pos[:, i, 1], f"top-down path {i}")
-    assert art(fig, "surface") is not None
+    # the 3-D surface is the stored grid: each face coloured by the mean height of its corners
+    gf = d["grid_f"]
+    cells = (gf[:-1, :-1] + gf[1:, :-1] + gf[:-1, 1:] + gf[1:, 1:]) / 4
+    faces = np.ravel(art(fig, "surface").get_array())
+    np.testing.assert_allclose(np.sort(faces), np.sort(cells.ravel()), atol=1e-12,
+                               err_msg="surface faces: the grid's cells")
 
 
 def check_regression_landscape(fig, pal):
@@ -208,8 +213,9 @@ def first_outside(pts, domain):
     return int(np.argmax(out)) if out.any() else -1
 
 
-def check_race_data(fig, scenario):
-    """Every race figure: paths, loss curves, status marks and legend equal the scenario file."""
+def check_race_data(fig, scenario, pal):
+    """Every race figure: paths, loss curves, status marks and legend equal the scenario file;
+    each run in its optimizer's colour from the theme."""
     d = load(scenario)
     runs, pos, losses = d.meta["runs"], d["positions"], d["losses"]
     conv, div, domain = d["converged_step"], d["diverged_step"], d["domain"]
@@ -218,9 +224,11 @@ def check_race_data(fig, scenario):
     labels = [t.get_text() for t in legend.get_texts()]
     assert len(labels) == len(runs)
     handle_colours = [color(h) for h in legend.legend_handles]
+    assert handle_colours == [pal.optimizer_colours[r["name"]].lower() for r in runs], \
+        f"each run in its optimizer's theme colour: {handle_colours}"
     assert len(set(handle_colours)) == len(runs), f"six runs need six colours: {handle_colours}"
     for i, run in enumerate(runs):
-        name = races.OPTIMIZER_NAMES[run["name"]]
+        name = pal.optimizer_names[run["name"]]
         what = f"{scenario} run {i} ({run['name']})"
         assert labels[i].startswith(name) and f"{run['lr']:g}" in labels[i], (what, labels[i])
         assert f"{run['lr']:g}" == f"{d.meta['params']['lr'][i]:g}"
@@ -241,7 +249,7 @@ def check_race_data(fig, scenario):
             assert f"diverged at step {k}" in labels[i], (what, labels[i])
             assert_xy(art(fig, f"loss-{i}-diverged"), [last], [losses[last, i]], f"{what}: divergence")
         elif kout >= 0:
-            assert f"leaves the view at step {kout}" in labels[i], (what, labels[i])
+            assert f"left the view at step {kout}" in labels[i], (what, labels[i])
         elif conv[i] >= 0:
             assert f"converged at step {conv[i]}" in labels[i], (what, labels[i])
         if conv[i] >= 0:
@@ -280,7 +288,7 @@ def check_race_data(fig, scenario):
 
 
 def check_race_rosenbrock(fig, pal):
-    d = check_race_data(fig, "race-rosenbrock")
+    d = check_race_data(fig, "race-rosenbrock", pal)
     np.testing.assert_allclose(art(fig, "global-minima").get_xydata(), [[1, 1]])  # (a, a²), a = 1
     levels = art(fig, "landscape").levels
     np.testing.assert_allclose(np.diff(np.log(levels)), np.log(levels[1] / levels[0]),
@@ -290,7 +298,7 @@ def check_race_rosenbrock(fig, pal):
 
 
 def check_race_himmelblau(fig, pal):
-    d = check_race_data(fig, "race-himmelblau")
+    d = check_race_data(fig, "race-himmelblau", pal)
     g = art(fig, "global-minima").get_xydata()
     assert len(g) == 4 and np.isclose(g, [3, 2]).all(axis=1).any()  # f(3, 2) = 0
     ends = d["positions"][-1]
@@ -298,7 +306,7 @@ def check_race_himmelblau(fig, pal):
 
 
 def check_race_rastrigin(fig, pal):
-    d = check_race_data(fig, "race-rastrigin")
+    d = check_race_data(fig, "race-rastrigin", pal)
     np.testing.assert_allclose(art(fig, "global-minima").get_xydata(), [[0, 0]])
     levels = art(fig, "landscape").levels
     np.testing.assert_allclose(np.diff(np.log(levels)), np.log(levels[1] / levels[0]))
@@ -307,11 +315,11 @@ def check_race_rastrigin(fig, pal):
     together = [i for i in range(len(ends)) if np.hypot(*(ends[i] - ends[0])) < 0.02 * (x1 - x0)]
     assert len(together) >= 2
     label = art(fig, "end-label-0").get_text()
-    assert label.split(", ") == [races.OPTIMIZER_NAMES[d.meta["runs"][i]["name"]] for i in together]
+    assert label.split(", ") == [pal.optimizer_names[d.meta["runs"][i]["name"]] for i in together]
 
 
 def check_race_saddle(fig, pal):
-    d = check_race_data(fig, "race-saddle")
+    d = check_race_data(fig, "race-saddle", pal)
     np.testing.assert_allclose(art(fig, "saddle-points").get_xydata(), [[0, 0]])
     levels = art(fig, "landscape").levels
     np.testing.assert_allclose(levels, -levels[::-1], err_msg="colour levels symmetric about 0")
@@ -339,6 +347,29 @@ CHECKS = {
     "race-rastrigin": check_race_rastrigin,
     "race-saddle": check_race_saddle,
 }
+
+
+def check_type(fig, name):
+    """Every text in Computer Modern (cmr10, formulas in the cm mathtext set) at a size of the
+    theme's type scale; outside formulas only ASCII (cmr10 maps other characters to wrong glyphs:
+    '±' drew a ligature)."""
+    pal = figstyle.palette("light")
+    sizes = {figstyle.fontsize(pal, k): k for k in theme.TYPE_SCALE}
+    shown = [t for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+    assert shown, name
+    for t in shown:
+        s = t.get_text()
+        with mpl.rc_context(figstyle.rc("light")):  # "serif" is resolved when drawn, as render() does
+            assert t.get_fontname() == "cmr10", (name, s, t.get_fontname())
+        assert round(t.get_fontsize(), 1) in sizes, (name, s, t.get_fontsize(), sizes)
+        plain = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", "", s)
+        assert plain.isascii(), (name, s)
+
+
+def test_the_style_sets_computer_modern():
+    rc = figstyle.rc("light")
+    assert (rc["font.family"], rc["font.serif"], rc["mathtext.fontset"]) == ("serif", ["cmr10"], "cm")
+    assert rc["figure.titleweight"] == rc["axes.titleweight"] == "normal"
 
 
 def test_every_figure_has_a_check():
@@ -393,6 +424,7 @@ def test_figure_builds_and_shows_its_data(name, monkeypatch, fresh_render, inpro
     assert sorted(set(read)) == sorted(FIGURES[name].data), \
         f"{name} reads {sorted(set(read))}, FIGURES (and the Makefile) list {FIGURES[name].data}"
     CHECKS[name](fig, figstyle.palette("light"))
+    check_type(fig, name)
     assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
     assert fig._suptitle is not None and fig._suptitle.get_text() == FIGURES[name].title
 
@@ -406,19 +438,6 @@ def test_figure_builds_and_shows_its_data(name, monkeypatch, fresh_render, inpro
     assert sorted(p.name for p in inproc_dir.iterdir() if p.name.startswith(f"{name}.")) == \
         [f"{name}.png", f"{name}.svg"]
     assert not [p.name for p in inproc_dir.iterdir() if p.name.startswith(".")], "temp files left"
-
-
-def test_post_titles():
-    titles = {n: s.title for n, s in FIGURES.items()}
-    for name, title in [("true-line-and-noisy-points", "True Line and Noisy Points"),
-                        ("example-result", "Example Result Plot"),
-                        ("gradient-field-with-paths", "Gradient Field with Paths"),
-                        ("comparison-of-losses", "Comparison of Losses"),
-                        ("lr-slow-and-steady", "Slow and Steady"),
-                        ("lr-adequately-fast", "Adequately Fast"),
-                        ("lr-a-bit-unstable", "A Bit Unstable"),
-                        ("lr-unusable", "Unusable")]:
-        assert titles[name] == title, name
 
 
 def _with_meta(src, dst, **params):
@@ -452,7 +471,7 @@ def test_race_marks_a_diverged_run_where_it_stopped(tmp_path, data_dir, monkeypa
     datafile.save(tmp_path / "race-rosenbrock.npz", a, d.meta)
     monkeypatch.setenv("GD_DATA_DIR", str(tmp_path))
     fig = figures.build("race-rosenbrock", "dark")
-    check_race_data(fig, "race-rosenbrock")  # runs the diverged branch against the modified file
+    check_race_data(fig, "race-rosenbrock", figstyle.palette("dark"))  # runs the diverged branch against the modified file
     assert len(art(fig, f"path-{i}").get_xydata()) == k
     assert_xy(art(fig, f"path-{i}-end"), [a["positions"][k - 1, i, 0]], [a["positions"][k - 1, i, 1]],
               "diverged run's last point")
@@ -519,9 +538,9 @@ def test_manifest_gives_a_figure_the_commit_it_was_drawn_from(data_dir, tmp_path
     """A figure's bytes do not name the commit (they are reproducible), so render() records it
     under build/render/provenance; the manifest reads it back, and claims nothing for a file that
     something else has rewritten since."""
-    monkeypatch.setattr(pipeline, "ROOT", tmp_path)
-    monkeypatch.setattr(pipeline, "PROVENANCE", tmp_path / "build" / "render" / "provenance")
-    monkeypatch.setattr(pipeline, "git_state", lambda: {"commit": "c0ffee", "dirty": True})
+    monkeypatch.setattr(outputs, "ROOT", tmp_path)
+    monkeypatch.setattr(outputs, "PROVENANCE", tmp_path / "build" / "render" / "provenance")
+    monkeypatch.setattr(outputs, "git_state", lambda: {"commit": "c0ffee", "dirty": True})
     media = tmp_path / "media"
     figures.render("convex", media / "figures" / "dark", "dark")
     assert (tmp_path / "build/render/provenance/media/figures/dark/convex.svg.json").is_file()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from fractions import Fraction
 
 import av
@@ -10,6 +13,7 @@ import pytest
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
+from conftest import ROOT
 from render import manim_run, pipeline
 
 W, H = 256, 144  # a multiple of 16 each way: see test_ours_is_deterministic
@@ -81,13 +85,49 @@ def test_a_bad_frame_is_refused_like_manim_does(tmp_path):
     enc.abort()
 
 
-def test_renders_use_it_with_one_x264_thread(tmp_path):
+@pytest.mark.parametrize("stock, program", [("", "render.manim_run"), ("0", "render.manim_run"),
+                                            ("1", "manim")])
+def test_renders_use_it_with_one_x264_thread_unless_stock_is_asked_for(tmp_path, monkeypatch, stock,
+                                                                       program):
+    monkeypatch.setenv("GD_STOCK_MANIM", stock)
     entry = pipeline.get_scene(next(iter(pipeline.registry())))
     cmd = pipeline.manim_command(entry, pipeline.get_quality("low"), out=tmp_path / "o.mp4",
                                  media_dir=tmp_path)
-    assert cmd[1:3] == ["-m", "render.manim_run"]
+    assert cmd[1:3] == ["-m", program]
     opts = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--encoder-option"]
     assert "threads=1" in opts and "preset=veryfast" in opts
+
+
+def test_another_manim_is_refused_in_one_line():
+    manim_run.check_version("0.22.0")
+    manim_run.check_version("0.22.7")
+    for other in ("0.21.3", "0.23.0", "1.0.0"):
+        with pytest.raises(manim_run.ManimVersionError) as info:
+            manim_run.check_version(other)
+        message = str(info.value)
+        assert "\n" not in message and other in message and "GD_STOCK_MANIM=1" in message
+
+
+def test_the_program_refuses_another_manim_with_one_line_and_status_2(tmp_path):
+    """As ``python -m render.manim_run`` with a manim that reports another version."""
+    fake = tmp_path / "sitecustomize.py"
+    fake.write_text("import manim\nmanim.__version__ = '0.99.0'\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    res = subprocess.run([sys.executable, "-m", "render.manim_run", "--help"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2, res
+    assert res.stderr.count("\n") == 1 and "manim 0.99.0 is installed" in res.stderr, res.stderr
+
+
+def test_patched_restores_manims_functions():
+    from manim.scene.scene import Scene
+
+    original = Scene.__dict__["get_moving_mobjects"]
+    with manim_run.patched():
+        assert Scene.get_moving_mobjects is manim_run.get_moving_mobjects
+    assert Scene.__dict__["get_moving_mobjects"] is original
+    for owner, attribute, replacement in manim_run.PATCHES:
+        assert owner.__dict__[attribute] is not replacement, (owner, attribute)
 
 
 def test_shared_tex_cache_is_read_before_compiling_and_filled_at_once(tmp_path, monkeypatch):

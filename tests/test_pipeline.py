@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
+from core import theme
 from core.datafile import load
 from render import sandbox
 from test_ffmpeg import decode_gray, top_level_boxes
@@ -380,15 +381,14 @@ def test_scene_preview_still_and_list(tmp_path):
 def test_dark_theme_renders_on_the_dark_background(tmp_path):
     root = project(tmp_path, scenes={"fixture-hill": SCENES["fixture-hill"]}, scene_files=FILES[1:])
     make(root, "videos", Q, "THEME=dark", jobs=2)
-    theme = json.loads((root / "assets" / "theme.json").read_text())
-    bg = theme["dark"]["background"]
+    bg = theme.load("dark")["background"]
     rgb = subprocess.run(["ffmpeg", "-v", "error", "-i", str(root / "media" / "posters" / "fixture-hill.png"),
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
     corner = np.frombuffer(rgb, np.uint8).reshape(144, 256, 3)[2, 2]
     assert np.abs(corner.astype(int) - [int(bg[i:i + 2], 16) for i in (1, 3, 5)]).max() <= 6
     manifest = json.loads((root / "media" / "manifest.json").read_text())
     assert {o["theme"] for o in manifest["outputs"]} == {"dark"}
-    assert theme["dark"]["background"].lower() in (root / "media" / "index.html").read_text().lower()
+    assert bg.lower() in (root / "media" / "index.html").read_text().lower()
     # switching back re-renders (the theme is part of what a video depends on)
     res = make(root, "videos", Q)
     assert rendered(res) == ["fixture-hill"]

@@ -244,7 +244,8 @@ def test_contours_lie_on_the_bowls_ellipses(level):
 
 
 def test_clipping_keeps_what_is_inside_the_box():
-    from scenes.components.landscape import clip_segment, clipped_polyline
+    from core.view import clip_segment
+    from scenes.components.landscape import clipped_polyline
 
     box = ((-3.0, 3.0), (-3.0, 3.0))
     rng = np.random.default_rng(3)

@@ -25,7 +25,6 @@ import numpy as np
 import pytest
 
 from core.datafile import load, load_scenario, save
-from scenes.components.clipped_path import clip_segments, exit_step
 from scenes.registry import SCENES
 from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
 
@@ -211,38 +210,3 @@ def test_diverging_run_is_marked(tmp_path, tex_dir, monkeypatch):
                             atol=pixel_size(scene) / px_per_unit(scene.map_axes).min())]
     assert len(marks) == 1, f"no divergence mark at the last in-bound position {last.tolist()}"
     assert marks[0].get_stroke_opacity() > 0.9, "the divergence mark is hidden at the end"
-
-
-# ---------------------------------------------------------------- the clipping, without rendering
-
-def test_clip_segments_against_sampling():
-    rng = np.random.default_rng(7)
-    box = ((-1.0, 2.0), (-0.5, 1.5))
-    xy = rng.uniform(-3, 4, size=(300, 2))
-    xy[50:53] = xy[49]  # standstills
-    xy[120, 1] = xy[121, 1] = 1.5  # along an edge
-    t0, t1 = clip_segments(xy, box)
-    ts = np.linspace(0, 1, 2001)
-    for i in range(len(xy) - 1):
-        pts = xy[i] + ts[:, None] * (xy[i + 1] - xy[i])
-        inside = ((pts[:, 0] >= box[0][0]) & (pts[:, 0] <= box[0][1])
-                  & (pts[:, 1] >= box[1][0]) & (pts[:, 1] <= box[1][1]))
-        if not inside.any():
-            assert t0[i] > t1[i] or t1[i] - t0[i] < 1e-3, f"segment {i}: clipped to {t0[i]}..{t1[i]}, all outside"
-            continue
-        lo, hi = ts[inside].min(), ts[inside].max()
-        assert abs(t0[i] - lo) <= 1e-3 and abs(t1[i] - hi) <= 1e-3, (
-            f"segment {i}: clip {t0[i]:.4f}..{t1[i]:.4f}, sampled {lo:.4f}..{hi:.4f}")
-
-
-def test_exit_step():
-    box = ((-2.0, 2.0), (-2.0, 2.0))
-    assert exit_step([[0, 0], [1, 1], [2, 2]], box) == -1
-    assert exit_step([[0, 0], [1, 1.9], [0.5, 2.5], [0, 0]], box) == 2
-    assert exit_step([[0, 0], [np.inf, 0]], box) == 1
-    for name in RACES:  # the scene's helper against this file's oracle on every race
-        d = load_scenario(name)
-        dom = np.asarray(d["domain"], dtype=float)
-        for b in range(d["positions"].shape[1]):
-            assert exit_step(d["positions"][:, b], dom) == first_outside(d["positions"][:, b], dom), (
-                f"{name} run {b}")

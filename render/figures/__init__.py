@@ -27,8 +27,8 @@ DEFAULT_OUT = ROOT / "media" / "figures"
 __all__ = ["FIGURES", "FigureEntry", "FigureError", "get", "build", "render", "DEFAULT_OUT"]
 
 
-def build(name: str, theme: str | None = None):
-    """Draw figure ``name`` in ``theme`` (default ``$GD_THEME`` or light); returns the Figure."""
+def build(name: str, theme: str = "light"):
+    """Draw figure ``name`` in ``theme`` (``light`` or ``dark``); returns the Figure."""
     import matplotlib as mpl
 
     from render.figures import style
@@ -44,19 +44,19 @@ def build(name: str, theme: str | None = None):
         return draw(Ctx(style.palette(theme), entry))
 
 
-def render(name: str, out_dir=DEFAULT_OUT, theme: str | None = None) -> tuple[Path, Path]:
+def render(name: str, out_dir=DEFAULT_OUT, theme: str = "light") -> tuple[Path, Path]:
     """Draw figure ``name`` and write ``<out_dir>/<name>.png`` and ``.svg``; records the commit it
     was drawn from for the manifest (the files' bytes do not name it)."""
     import matplotlib as mpl
 
-    from render import pipeline
+    from render import outputs
     from render.figures import style
 
     theme = style.theme_name(theme)
     fig = build(name, theme)
     with mpl.rc_context(style.rc(theme)):
         png, svg = style.save(fig, Path(out_dir) / name)
-    state = pipeline.git_state()
+    state = outputs.git_state()
     for path in (png, svg):
-        pipeline.record_provenance(path, {"theme": theme, **state})
+        outputs.record_provenance(path, {"theme": theme, **state})
     return png, svg

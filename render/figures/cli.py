@@ -26,7 +26,7 @@ def main(argv=None) -> int:
                 description="Draw the post's stills from build/data/*.npz into PNG + SVG.")
     p.add_argument("names", nargs="*", metavar="NAME", help="figures to draw (default: all)")
     p.add_argument("--out", default=str(DEFAULT_OUT), help="output directory (default media/figures)")
-    p.add_argument("--theme", default=None, help="light or dark (default $GD_THEME or light)")
+    p.add_argument("--theme", default="light", help="light or dark (default light)")
     p.add_argument("--list", action="store_true", help="list the figures with a description")
     p.add_argument("--makefile", metavar="OUT", help="write the per-figure make rules to OUT")
     args = p.parse_args(argv)
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
             print(f"{f.name:<{width}}  {f.description}")
         return 0
     if args.makefile:
-        from render.pipeline import write_text_atomic
+        from render.outputs import write_text_atomic
         write_text_atomic(Path(args.makefile), registry.makefile_text())
         return 0
     from render import figures

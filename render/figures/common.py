@@ -50,8 +50,9 @@ def new_figure(ctx: Ctx, size) -> Figure:
 
 
 def mark_start_end(ax, pts, color, pal, *, gid: str, zorder=5, end=True, size=7.0):
-    """A hollow circle at the start and a filled dot at the end of a path (x, y columns)."""
-    ax.plot(pts[0, 0], pts[0, 1], "o", ms=size, mfc=pal.background, mec=color, mew=1.6,
+    """A hollow ring (the theme's ``start``) at the start and a filled dot in ``color`` (the
+    descending point's) at the end of a path (x, y columns)."""
+    ax.plot(pts[0, 0], pts[0, 1], "o", ms=size * 0.8, mfc=pal.background, mec=pal.start, mew=1.2,
             zorder=zorder + 1, gid=f"{gid}-start")
     if end:
         ax.plot(pts[-1, 0], pts[-1, 1], "o", ms=size * 0.85, color=color, mec=pal.background,
@@ -71,8 +72,8 @@ def legend_handles(pal, items):
         if kind == "line":
             out.append(Line2D([], [], color=color, lw=2.0, label=label, ls=rest[0] if rest else "-"))
         elif kind == "start":
-            out.append(Line2D([], [], ls="none", marker="o", ms=7, mfc=pal.background, mec=color,
-                              mew=1.6, label=label))
+            out.append(Line2D([], [], ls="none", marker="o", ms=5.6, mfc=pal.background, mec=color,
+                              mew=1.2, label=label))
         elif kind == "end":
             out.append(Line2D([], [], ls="none", marker="o", ms=6, color=color, label=label))
         else:

@@ -14,15 +14,18 @@ from matplotlib.lines import Line2D
 
 from core.datafile import ScenarioData
 
-def hill_paths_2d(ax, pal, d, *, lw=None, ms=2.0):
+def hill_paths_2d(ax, pal, d, *, lw=None):
+    """Every descent's path in ``descent_path`` ink on a halo, its start ring and its end point,
+    as the hill and gradient-field videos draw them."""
     pos = d["positions"]
     lw = lw or style.stroke(pal, "path") * 0.45
     for i in range(pos.shape[1]):
-        color = pal.paths[i % len(pal.paths)]
-        ax.plot(pos[:, i, 0], pos[:, i, 1], color=color, lw=lw, gid=f"path-{i}", zorder=4,
-                path_effects=halo(pal, lw),
-                solid_capstyle="round")
-        mark_start_end(ax, pos[:, i, :], color, pal, gid=f"path-{i}", size=6.0)
+        ax.plot(pos[:, i, 0], pos[:, i, 1], color=pal.descent_path, lw=lw, gid=f"path-{i}", zorder=4,
+                path_effects=halo(pal, lw), solid_capstyle="round")
+        mark_start_end(ax, pos[:, i, :], pal.point, pal, gid=f"path-{i}", size=7.0)
+
+
+CONTOUR_LEVELS = (-0.8, -0.5, -0.2, 0.2, 0.5, 0.8)  # the gradient-field video's
 
 
 def hill_axes_2d(ax, d):
@@ -47,24 +50,30 @@ def gradient_field_with_paths(ctx: Ctx) -> Figure:
     fig = new_figure(ctx, (7.0, 7.6))
     ax = fig.add_subplot()
     gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
-    # Faint landscape behind the arrows: valleys (minima) blue, peaks red, as in the hill figure.
-    cs = ax.contourf(gx, gy, gf, levels=np.linspace(-1, 1, 9), cmap=style.surface_cmap(pal),
-                     alpha=0.28, zorder=0)
+    # Faint contours of f behind the arrows, as in the video.
+    cs = ax.contour(gx, gy, gf, levels=CONTOUR_LEVELS, colors=[pal.muted], linewidths=0.6,
+                    alpha=0.45, negative_linestyles="solid", zorder=0)
     cs.set_gid("landscape")
     fx, fy, g = d["field_x"], d["field_y"], d["field_grad"]
     X, Y = np.meshgrid(fx, fy)
+    size = np.hypot(g[..., 0], g[..., 1])
     spacing = min(np.diff(fx).min(), np.diff(fy).min())
-    scale = float(np.hypot(g[..., 0], g[..., 1]).max()) / (0.92 * spacing)  # longest arrow ≈ a cell
-    ax.quiver(X, Y, g[..., 0], g[..., 1], angles="xy", scale_units="xy", scale=scale,
-              color=pal.derivative, alpha=0.55, width=0.0032, headwidth=3.6, headlength=4.2,
-              zorder=2, gid="field")
+    scale = float(size.max()) / (0.92 * spacing)  # the longest arrow about a cell
+    # Each arrow coloured by |∇f| on the theme's field map, as the video colours its arrows.
+    q = ax.quiver(X, Y, g[..., 0], g[..., 1], size, angles="xy", scale_units="xy", scale=scale,
+                  cmap=style.field_cmap(pal), clim=(0.0, float(size.max())), alpha=0.7,
+                  width=0.003, headwidth=3.6, headlength=4.2, zorder=2, gid="field")
     hill_paths_2d(ax, pal, d, lw=style.stroke(pal, "path") * 0.55)
     hill_axes_2d(ax, d)
+    cb = fig.colorbar(q, ax=ax, shrink=0.8, pad=0.02, aspect=30)
+    cb.set_label(r"$|\nabla f(x, y)|$")
+    cb.outline.set_edgecolor(pal.grid)
     fig.suptitle(ctx.entry.title)
-    handles = legend_handles(pal, [("start", pal.foreground, "start"), ("end", pal.foreground, "end")])
-    handles.insert(0, Line2D([], [], color=pal.derivative, lw=1.6, alpha=0.8,
-                             label=r"gradient $\nabla f(x, y)$", marker=">", ms=5, markevery=[1]))
-    handles.insert(1, Line2D([], [], color=pal.foreground, lw=1.8, label="descent path"))
+    handles = legend_handles(pal, [("line", pal.descent_path, "descent path"),
+                                   ("start", pal.start, "start"), ("end", pal.point, "end")])
+    handles.insert(0, Line2D([], [], color=pal.field[-1], lw=1.6,
+                             label=r"gradient $\nabla f(x, y)$ (uphill)", marker=">", ms=5,
+                             markevery=[1]))
     fig.legend(handles=handles, loc="outside lower center", ncols=4)
     return fig
 
@@ -87,15 +96,14 @@ def hill_paths(ctx: Ctx) -> Figure:
                             linewidth=0.15, edgecolor=style.with_alpha(pal.background, 0.25),
                             antialiased=True, alpha=0.9, zorder=1)
     surf.set_gid("surface")
-    for i in range(pos.shape[1]):
-        color = pal.paths[i % len(pal.paths)]
-        ax3.plot(pos[:, i, 0], pos[:, i, 1], losses[:, i] + 0.02, color=color, zorder=5,
+    for i in range(pos.shape[1]):  # as the 2-D paths: ink on a halo, start ring, end point
+        ax3.plot(pos[:, i, 0], pos[:, i, 1], losses[:, i] + 0.02, color=pal.descent_path, zorder=5,
                  path_effects=halo(pal, style.stroke(pal, "path") * 0.45),
                  lw=style.stroke(pal, "path") * 0.45, gid=f"path3d-{i}")
         ax3.plot([pos[0, i, 0]], [pos[0, i, 1]], [losses[0, i] + 0.02], "o", ms=5, mfc=pal.background,
-                 mec=color, mew=1.4, zorder=6)
-        ax3.plot([pos[-1, i, 0]], [pos[-1, i, 1]], [losses[-1, i] + 0.02], "o", ms=4.5, color=color,
-                 zorder=6)
+                 mec=pal.start, mew=1.4, zorder=6)
+        ax3.plot([pos[-1, i, 0]], [pos[-1, i, 1]], [losses[-1, i] + 0.02], "o", ms=5, color=pal.point,
+                 mec=pal.background, mew=0.6, zorder=6)
     ax3.view_init(elev=48, azim=-60)
     ax3.set_xlabel("$x$", labelpad=0)
     ax3.set_ylabel("$y$", labelpad=0)
@@ -137,7 +145,7 @@ def _curve_axes(ctx: Ctx, d: ScenarioData, size=SINGLE):
     ax.set_xlabel("$x$")
     ax.set_ylabel("$f(x)$")
     ax.grid(True)
-    ax.set_title(rf"${d.meta['formula']}$", fontsize=style.fontsize(pal, "small_size") * 1.1,
+    ax.set_title(rf"${d.meta['formula']}$", fontsize=style.fontsize(pal, "label"),
                  fontweight="normal", color=pal.muted)
     fig.suptitle(ctx.entry.title)
     return fig, ax
@@ -173,10 +181,10 @@ def multiple_minima(ctx: Ctx) -> Figure:
     handles = legend_handles(pal, [
         ("line", pal.minimum_global, "path ending in a global minimum"),
         ("line", pal.minimum_local, "path ending in the local minimum"),
-        ("start", pal.muted, "start"),
+        ("start", pal.start, "start"),
         ("marker", pal.minimum_global, "global minimum", "*"),
         ("marker", pal.minimum_local, "local minimum", "D")])
-    ax.legend(handles=handles, loc="upper center", ncols=2, fontsize=style.fontsize(pal, "small_size") * 0.95)
+    ax.legend(handles=handles, loc="upper center", ncols=2)
     ymax = float(d["curve_f"].max())
     ax.set_ylim(-0.08 * ymax, ymax * 1.45)
     return fig
@@ -200,15 +208,15 @@ def convex(ctx: Ctx) -> Figure:
     # The derivative f'(x_k) as a horizontal arrow (blue, as in the video), scaled by α like the step.
     for k in range(3):
         ax.annotate("", (x[k] + lr * g[k], fx[k]), (x[k], fx[k]), zorder=5,
-                    arrowprops=dict(arrowstyle="-|>", color=pal.derivative, lw=1.8, shrinkA=0,
+                    arrowprops=dict(arrowstyle="-|>", color=pal.gradient, lw=1.8, shrinkA=0,
                                     shrinkB=0, mutation_scale=12))
     ax.annotate(rf"start $x_0 = {fmt(x[0])}$", (x[0], fx[0]), xytext=(-10, 10), textcoords="offset points",
-                ha="right", va="bottom", color=pal.foreground, fontsize=style.fontsize(pal, "small_size"))
+                ha="right", va="bottom", color=pal.foreground, fontsize=style.fontsize(pal, "small"))
     _minimum_markers(ax, pal, d)
     handles = legend_handles(pal, [("marker", pal.point, rf"$x_k$ ({x.size - 1} steps, $\alpha = {fmt(lr)}$)", "o")])
     handles += [Line2D([], [], color=pal.step, lw=1.8, marker=">", ms=5, markevery=[1],
                        label=r"step $x_{k+1} - x_k$"),
-                Line2D([], [], color=pal.derivative, lw=1.8, marker=">", ms=5, markevery=[1],
+                Line2D([], [], color=pal.gradient, lw=1.8, marker=">", ms=5, markevery=[1],
                        label=r"derivative $\alpha f'(x_k)$"),
                 Line2D([], [], ls="none", marker="*", ms=12, color=pal.minimum_global,
                        mec=pal.foreground, mew=0.8, label="global minimum")]

@@ -10,6 +10,7 @@ from render.figures.common import Ctx, domain_limits, fmt, mark_start_end, new_f
 
 from matplotlib.figure import Figure
 
+from core import view
 from core.datafile import ScenarioData
 
 def _regime_text(d: ScenarioData) -> str | None:
@@ -88,8 +89,7 @@ def learning_rate(ctx: Ctx) -> Figure:
     # step markers only where they are inside, unclipped so a point on the border stays whole.
     ax.plot(shown[:, 0], shown[:, 1], color=pal.point, lw=style.stroke(pal, "path") * 0.4,
             gid="path-0", zorder=4)
-    (x0, x1), (y0, y1) = d["domain"]
-    inside = (shown[:, 0] >= x0) & (shown[:, 0] <= x1) & (shown[:, 1] >= y0) & (shown[:, 1] <= y1)
+    inside = view.inside(shown, d["domain"])
     ax.plot(shown[inside, 0], shown[inside, 1], ls="none", marker="o", ms=3.4, color=pal.point,
             mec=pal.background, mew=0.4, zorder=5, clip_on=False, gid="path-0-steps")
     mark_start_end(ax, shown, pal.point, pal, gid="path-0", end=kdiv < 0)
@@ -98,7 +98,7 @@ def learning_rate(ctx: Ctx) -> Figure:
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.set_title(rf"${d.meta['formula']}$,  $\alpha = {fmt(lr)}$")
-    small = style.fontsize(pal, "small_size")
+    small = style.fontsize(pal, "small")
 
     # -- the loss per step
     color = pal.diverged if kdiv >= 0 else pal.point
@@ -123,11 +123,11 @@ def learning_rate(ctx: Ctx) -> Figure:
                  bbox=dict(boxstyle="round,pad=0.35", fc=pal.background, ec=pal.grid, alpha=0.92))
 
     if kdiv >= 0:
-        k_out = int(np.argmin(inside)) if not inside.all() else None
+        out = view.view_exit(shown, d["domain"])
         far = shown[-1]
         msg = f"diverged at step {kdiv}"
-        if k_out is not None:
-            msg = (f"path leaves the view at step {k_out};\n"
+        if out is not None:
+            msg = (f"path left the view at step {out.step};\n"
                    rf"at step {last}: $(x, y) = ({fmt(far[0])}, {fmt(far[1])})$" "\n" + msg)
         ax.text(0.5, 0.035, msg, transform=ax.transAxes, ha="center", va="bottom", fontsize=small,
                 color=pal.diverged, gid="diverged-note", zorder=9, linespacing=1.35,

@@ -13,11 +13,12 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from core.view import fate, view_exit
+
 # Six optimizers from one start on a classic surface (positions (T+1, 6, 2), in meta["runs"] order).
 # Everything drawn comes from the file: the runs' names and rates, their status steps, the grid, the
-# minima and the saddle points; the only geometry here is where a path crosses the view's border.
-OPTIMIZER_NAMES = {"gd": "GD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-                   "rmsprop": "RMSProp", "adam": "Adam"}
+# minima and the saddle points; where a path crosses the view's border is core.view's (as in the
+# video).
 RACE_SIZE = (12.6, 6.5)
 # Where a run leaves the view: a triangle on the border, pointing the way it went.
 _EXIT_MARKERS = {"top": "^", "bottom": "v", "left": "<", "right": ">"}
@@ -30,39 +31,9 @@ def run_colour(pal, run: dict, i: int) -> str:
     return colour if colour is not None else pal.paths[i % len(pal.paths)]
 
 
-def run_label(run: dict) -> str:
+def run_label(pal, run: dict) -> str:
     """A run's legend entry from its ``meta["runs"]`` record: ``Adam  α = 0.5``."""
-    return rf"{OPTIMIZER_NAMES.get(run['name'], run['name'])}  $\alpha = {run['lr']:g}$"
-
-
-def view_exit(pts: np.ndarray, domain) -> tuple[int, np.ndarray, str] | None:
-    """Where a path first leaves the box ``domain``: (step, border point, edge), or None if never.
-
-    ``step`` is the first point outside; the border point is where the straight segment from the
-    point before crosses the box (the line is drawn straight, so that is where it visibly leaves).
-    """
-    (x0, x1), (y0, y1) = np.asarray(domain, dtype=float)
-    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
-    if inside.all():
-        return None
-    k = int(np.argmin(inside))
-    if k == 0:
-        return 0, pts[0].copy(), "start"
-    a, b = pts[k - 1], pts[k]
-    crossings = []  # (fraction of the segment, edge) for every side the segment crosses
-    for axis, (lo, hi), (low_edge, high_edge) in ((0, (x0, x1), ("left", "right")),
-                                                 (1, (y0, y1), ("bottom", "top"))):
-        if b[axis] > hi:
-            crossings.append(((hi - a[axis]) / (b[axis] - a[axis]), high_edge))
-        elif b[axis] < lo:
-            crossings.append(((lo - a[axis]) / (b[axis] - a[axis]), low_edge))
-    if not crossings:  # a non-finite point (the runner freezes diverged runs, but be safe)
-        return k, a.copy(), "lost"
-    t, edge = min(crossings)
-    point = a + t * (b - a)
-    point[0] = min(max(point[0], x0), x1)  # exactly on the border despite round-off
-    point[1] = min(max(point[1], y0), y1)
-    return k, point, edge
+    return rf"{pal.optimizer_names.get(run['name'], run['name'])}  $\alpha = {run['lr']:g}$"
 
 
 def _race_levels(gf: np.ndarray, saddle: bool):
@@ -171,9 +142,9 @@ def race(ctx: Ctx) -> Figure:
     domain = d["domain"]
     saddle_points = d.arrays.get("saddle_points", np.empty((0, 2)))
     saddle = bool((d["grid_f"] < 0).any())  # a surface without a floor: diverging colours about 0
-    small = style.fontsize(pal, "small_size")
+    small = style.fontsize(pal, "small")
     lw = style.stroke(pal, "path") * 0.45
-    names = [OPTIMIZER_NAMES.get(r["name"], r["name"]) for r in runs]
+    names = [pal.optimizer_names.get(r["name"], r["name"]) for r in runs]
     colours = [run_colour(pal, r, i) for i, r in enumerate(runs)]
 
     fig = new_figure(ctx, RACE_SIZE)
@@ -184,7 +155,7 @@ def race(ctx: Ctx) -> Figure:
     # Local minima small and under the paths; global minima and saddle points over the lines (the
     # end dots of the runs that reach them sit on top).
     for key, color, marker, ms in (("local_minima", pal.muted, "D", 3.4),
-                                   ("global_minima", pal.foreground, "*", 15),
+                                   ("global_minima", pal.minimum_global, "*", 15),
                                    ("saddle_points", pal.foreground, "P", 10)):
         pts = saddle_points if key == "saddle_points" else d[key]
         if pts.size:
@@ -213,7 +184,7 @@ def race(ctx: Ctx) -> Figure:
             ax.plot(xy[0], xy[1], ls="none", marker=_EXIT_MARKERS.get(edge, "o"), ms=9,
                     color=colours[i], mec=pal.background, mew=0.9, zorder=7, clip_on=False,
                     gid=f"path-{i}-exit")
-    ax.plot(*pos[0, 0], "o", ms=10, mfc=pal.background, mec=pal.foreground, mew=2.0, zorder=8,
+    ax.plot(*pos[0, 0], "o", ms=10, mfc=pal.background, mec=pal.start, mew=2.0, zorder=8,
             gid="start")
     # Runs that end on the same spot hide each other: name them there, on the side of the spot
     # that the paths cross least.
@@ -223,10 +194,10 @@ def race(ctx: Ctx) -> Figure:
         if len(g) < 2:
             continue
         text = ", ".join(names[i] for i in g)
-        (sx, sy), _ = _label_side(ends[g[0]], text, small * 0.85, drawn, domain)
+        (sx, sy), _ = _label_side(ends[g[0]], text, small, drawn, domain)
         ax.annotate(text, ends[g[0]], xytext=(9 * sx, 9 * sy), textcoords="offset points",
                     ha={1: "left", -1: "right", 0: "center"}[sx],
-                    va={1: "bottom", -1: "top", 0: "center"}[sy], fontsize=small * 0.85,
+                    va={1: "bottom", -1: "top", 0: "center"}[sy], fontsize=small,
                     color=pal.foreground, zorder=9, gid=f"end-label-{g[0]}",
                     bbox=dict(boxstyle="round,pad=0.25", fc=pal.background, ec="none", alpha=0.85))
     ax.set_xlim(x0, x1)
@@ -257,7 +228,7 @@ def race(ctx: Ctx) -> Figure:
     axl.set_xlim(-0.01 * steps, steps * 1.01)
     axl.set_xlabel("step")
     axl.set_ylabel(r"loss $f(x, y)$" + {"log": "  (log scale)",
-                                        "symlog": "  (log scale beyond ±1)"}.get(scale, ""))
+                                        "symlog": r"  (log scale beyond $\pm 1$)"}.get(scale, ""))
     axl.grid(True, which="major")
     axl.set_title(f"Loss over {steps} steps", pad=12)
     if scale == "symlog":
@@ -268,22 +239,20 @@ def race(ctx: Ctx) -> Figure:
     labels = []
     for i, run in enumerate(runs):
         last, out = status[i]
-        fate = (f"diverged at step {int(div[i])}" if div[i] >= 0 else
-                f"leaves the view at step {out[0]}" if out is not None else
-                f"converged at step {int(conv[i])}" if conv[i] >= 0 else "")
-        labels.append(run_label(run) + (f",  {fate}" if fate else ""))
+        end = fate(pos[:last + 1, i], domain, int(conv[i]), int(div[i]))  # as the video words it
+        labels.append(run_label(pal, run) + (f",  {end.text}" if end else ""))
     handles = [Line2D([], [], color=c, lw=2.4, label=lab) for c, lab in zip(colours, labels)]
     fig.legend(handles=handles, loc="outside lower left", ncols=2, title="optimizers, from one start",
                alignment="left").set_gid("runs-legend")
-    key = [("start", pal.foreground, "start")]
+    key = [("start", pal.start, "start")]
     if (conv >= 0).any():
         key.append(("marker", pal.muted,
                     rf"converged ($\|\nabla f\| \leq {fmt(d.meta['params']['tol'])}$)", "o"))
     if any(out is not None for _, out in status):
-        key.append(("marker", pal.muted, "leaves the view", "^"))
+        key.append(("marker", pal.muted, "left the view", "^"))
     if (div >= 0).any():
         key.append(("marker", pal.muted, "diverged", "X"))
-    for k_, color, label, marker in (("global_minima", pal.foreground, "global minimum", "*"),
+    for k_, color, label, marker in (("global_minima", pal.minimum_global, "global minimum", "*"),
                                      ("local_minima", pal.muted, "local minima", "D")):
         if d[k_].size:
             key.append(("marker", color, label, marker))

@@ -61,7 +61,7 @@ def example_result(ctx: Ctx) -> Figure:
     ax.legend(loc="upper left")
     ax.text(0.98, 0.04, rf"after {steps} steps at $\alpha = {fmt(lr)}$:  MSE $= {loss:.3f}$",
             transform=ax.transAxes, ha="right", va="bottom", color=pal.muted,
-            fontsize=style.fontsize(pal, "small_size"))
+            fontsize=style.fontsize(pal, "small"))
     fig.suptitle(ctx.entry.title)
     return fig
 
@@ -92,7 +92,7 @@ def _regression_panel(fig, ax, pal, d, title, key):
     ax.set_aspect("equal")
     lo = d["losses"][:, 0]
     ax.text(0.03, 0.04, rf"loss ${lo[0]:.2f} \rightarrow {lo[-1]:.3f}$ in {lo.size - 1} steps",
-            transform=ax.transAxes, color=pal.foreground, fontsize=style.fontsize(pal, "small_size"),
+            transform=ax.transAxes, color=pal.foreground, fontsize=style.fontsize(pal, "small"),
             bbox=dict(boxstyle="round,pad=0.3", fc=pal.background, ec=pal.grid, alpha=0.9))
 
 
@@ -110,7 +110,7 @@ def regression_loss_landscape(ctx: Ctx) -> Figure:
                       rf"Parabolic data  $y = {'' if ds['a'] == 1 else fmt(ds['a'])}x^2"
                       rf"{'' if ds['c'] == 0 else ' + ' + fmt(ds['c'])}$ + noise", "parabolic")
     axes[1].legend(handles=legend_handles(pal, [
-        ("line", pal.point, "descent path"), ("start", pal.point, "start"), ("end", pal.point, "end"),
+        ("line", pal.point, "descent path"), ("start", pal.start, "start"), ("end", pal.point, "end"),
         ("marker", pal.minimum_global, "minimum", "*")]), loc="lower right")
     fig.suptitle(ctx.entry.title)
     return fig
@@ -121,8 +121,8 @@ def comparison_of_losses(ctx: Ctx) -> Figure:
     pal = ctx.pal
     fig = new_figure(ctx, SINGLE)
     ax = fig.add_subplot()
-    runs = (("linear-regression", "linear data", pal.paths[1], "linear"),
-            ("parabolic-regression", "parabolic data", pal.paths[0], "parabolic"))
+    runs = (("linear-regression", "linear data", pal.linear_data, "linear"),
+            ("parabolic-regression", "parabolic data", pal.parabolic_data, "parabolic"))
     offsets = {"linear": (40, 38), "parabolic": (-40, 58)}
     for scenario, label, color, key in runs:
         d = ctx.data(scenario)
@@ -135,7 +135,7 @@ def comparison_of_losses(ctx: Ctx) -> Figure:
         ax.axhline(vl[i], color=color, ls=":", lw=1.0, alpha=0.8, zorder=1)
         ax.annotate(rf"minimum $L = {vl[i]:.2f}$ at $w = {vw[i]:.2f}$", (vw[i], vl[i]),
                     xytext=offsets[key], textcoords="offset points", ha="center", va="bottom",
-                    color=color, fontsize=style.fontsize(pal, "small_size"),
+                    color=color, fontsize=style.fontsize(pal, "small"),
                     arrowprops=dict(arrowstyle="-", color=color, lw=0.9, shrinkA=2, shrinkB=5),
                     bbox=dict(boxstyle="round,pad=0.25", fc=pal.background, ec="none", alpha=0.9))
     ax.set_xlabel("weight $w$  (bias at its best value $b^*(w)$)")

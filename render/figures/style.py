@@ -1,9 +1,12 @@
 """One matplotlib style for every still, built from the theme the Manim scenes use.
 
-``assets/theme.json`` (through :func:`scenes.components.theme.load`, which never imports manim) gives
-the colours, fonts and strokes; this module turns them into rcParams, colour maps and the save
-options that make a figure reproducible byte for byte. ``GD_THEME=light|dark`` (or the ``theme``
-argument) picks the variant.
+``assets/theme.json`` (through :func:`core.theme.load`, the loader the scenes use too) gives the
+colours of the concepts, the type scale and the strokes; this module turns them into rcParams,
+colour maps and the save options that make a figure reproducible byte for byte. The theme is
+always named by the caller (``light`` or ``dark``): nothing here reads the environment.
+
+Text and mathematics are set in Computer Modern, as LaTeX sets them in the videos: matplotlib's
+bundled ``cmr10`` for text and its ``cm`` mathtext for formulas (no TeX run per label).
 
 The theme's font sizes and strokes are in Manim's units (sizes for a 1080p frame); a figure is read
 at roughly 40 % of that, so both are scaled by ``FONT_SCALE`` and ``STROKE_SCALE``.
@@ -21,32 +24,40 @@ matplotlib.use("Agg")  # headless and deterministic; must come before pyplot is 
 from cycler import cycler  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, to_rgba  # noqa: E402
 
-from render.pipeline import atomic_output  # noqa: E402
-from scenes.components import theme as _theme  # noqa: E402
+from render.outputs import atomic_output  # noqa: E402
+from core import theme as _theme  # noqa: E402
 
 FONT_SCALE = 0.4  # theme sizes (Manim px on a 1080p frame) -> points
 STROKE_SCALE = 0.5  # theme stroke widths (Manim) -> points
 DPI = 200  # PNG resolution: 2x the 100-dpi layout size
 SVG_HASHSALT = "gd-media"  # fixed salt: clip-path and gradient ids are the same on every run
 
+# The theme's typeface as matplotlib's bundled fonts: text, and the mathtext set.
+TEXT_FONT = {"Computer Modern": "cmr10"}
+MATH_FONTSET = {"Computer Modern": "cm"}
+
 # Metadata without dates or versions: two runs (or two machines) write identical bytes.
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
 
 
-def theme_name(name: str | None = None) -> str:
-    """``name``, else ``$GD_THEME``, else light; a ThemeError names the valid ones."""
-    return _theme.theme_name(name)
+def theme_name(name) -> str:
+    """``name`` if it is a theme (``light``, ``dark``); else a ThemeError naming the valid ones."""
+    if name not in _theme.THEMES:
+        raise _theme.ThemeError(f"unknown theme {name!r}; valid: {', '.join(_theme.THEMES)}")
+    return name
 
 
-def palette(name: str | None = None) -> SimpleNamespace:
-    """The theme as attributes: ``pal.prediction``, ``pal.paths[i]``, ``pal.fonts['label_size']``."""
-    return SimpleNamespace(**_theme.load(name))
+def palette(name: str) -> SimpleNamespace:
+    """Theme ``name`` as attributes: ``pal.prediction``, ``pal.paths[i]``, ``pal.fonts.label``."""
+    pal = _theme.load(theme_name(name))
+    pal["fonts"] = SimpleNamespace(**pal["fonts"])
+    return SimpleNamespace(**pal)
 
 
 def fontsize(pal: SimpleNamespace, which: str) -> float:
-    """A theme font size (``math_size``, ``label_size``, ``small_size``) in points."""
-    return round(pal.fonts[which] * FONT_SCALE, 1)
+    """A size of the type scale (``title``, ``math``, ``label``, ``small``) in points."""
+    return round(getattr(pal.fonts, which) * FONT_SCALE, 1)
 
 
 def stroke(pal: SimpleNamespace, which: str) -> float:
@@ -64,11 +75,16 @@ def surface_cmap(pal: SimpleNamespace) -> LinearSegmentedColormap:
     return LinearSegmentedColormap.from_list(f"surface-{pal.name}", pal.surface)
 
 
-def rc(name: str | None = None) -> dict:
+def field_cmap(pal: SimpleNamespace) -> LinearSegmentedColormap:
+    """The size of a gradient, small to large: the theme's ``field`` stops (as the video's arrows)."""
+    return LinearSegmentedColormap.from_list(f"field-{pal.name}", pal.field)
+
+
+def rc(name: str) -> dict:
     """rcParams for theme ``name``: colours, fonts, strokes, reproducible output."""
     pal = palette(name)
-    fg, bg, muted, grid = pal.foreground, pal.background, pal.muted, pal.grid
-    label, small, title = fontsize(pal, "label_size"), fontsize(pal, "small_size"), fontsize(pal, "math_size")
+    fg, bg, grid = pal.foreground, pal.background, pal.grid
+    label, small, title = fontsize(pal, "label"), fontsize(pal, "small"), fontsize(pal, "title")
     return {
         # output
         "savefig.dpi": DPI,
@@ -101,19 +117,21 @@ def rc(name: str | None = None) -> dict:
         "image.cmap": "viridis",  # overridden per plot with the theme's maps
         "patch.edgecolor": fg,
         # fonts
-        "font.family": "sans-serif",
-        "font.sans-serif": [pal.fonts["text"], "DejaVu Sans"],
-        "mathtext.fontset": "dejavusans",
+        "font.family": "serif",
+        "font.serif": [TEXT_FONT[pal.fonts.typeface]],
+        "mathtext.fontset": MATH_FONTSET[pal.fonts.typeface],
+        "axes.formatter.use_mathtext": True,  # tick labels' minus signs from the math font
+        "axes.unicode_minus": True,
         "font.size": small,
         "axes.titlesize": label,
         "axes.titleweight": "normal",
-        "axes.labelsize": label * 0.9,
+        "axes.labelsize": label,
         "xtick.labelsize": small,
         "ytick.labelsize": small,
         "legend.fontsize": small,
         "legend.title_fontsize": small,
         "figure.titlesize": title,
-        "figure.titleweight": "bold",
+        "figure.titleweight": "normal",  # as the videos' titles: one weight throughout
         # strokes
         "axes.linewidth": stroke(pal, "axis") * 0.5,
         "lines.linewidth": stroke(pal, "curve"),
@@ -142,7 +160,7 @@ def with_alpha(color: str, alpha: float) -> tuple:
 def save(fig, stem: Path) -> tuple[Path, Path]:
     """Write ``<stem>.png`` (at ``DPI``) and ``<stem>.svg`` atomically and reproducibly.
 
-    Both are drawn into temporary files under ``build/render/tmp`` (``render.pipeline``'s
+    Both are drawn into temporary files under ``build/render/tmp`` (``render.outputs``'
     ``atomic_output``, as every video is), never beside the targets, and renamed over them once
     both are complete: a failed, interrupted or killed render leaves no half-written figure, and
     no temporary file, in ``media/``.

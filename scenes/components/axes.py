@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from manim import Axes, MathTex, DOWN, LEFT, UP, RIGHT
+from manim import Axes, MathTex, UP, RIGHT
 
 
 def make_axes(pal, x_range, y_range, x_length=6.0, y_length=4.0, x_label="x", y_label="y",
-              numbers=True, tips=False, label_size=30, number_size=20, **kwargs) -> Axes:
+              numbers=True, tips=False, **kwargs) -> Axes:
     """Themed ``Axes`` with LaTeX axis labels placed at the ends of the axes.
 
     ``x_range``/``y_range`` are manim ranges ``(min, max, step)``; the labels are LaTeX strings.
@@ -21,10 +21,10 @@ def make_axes(pal, x_range, y_range, x_length=6.0, y_length=4.0, x_label="x", y_
     ax = Axes(x_range=x_range, y_range=y_range, x_length=x_length, y_length=y_length,
               axis_config=axis_config, tips=tips, **kwargs)
     if numbers:
-        ax.x_axis.add_numbers(font_size=number_size, color=pal.muted)
-        ax.y_axis.add_numbers(font_size=number_size, color=pal.muted)
-    xl = MathTex(x_label, font_size=label_size, color=pal.foreground)
-    yl = MathTex(y_label, font_size=label_size, color=pal.foreground)
+        ax.x_axis.add_numbers(font_size=pal.fonts.small, color=pal.muted)
+        ax.y_axis.add_numbers(font_size=pal.fonts.small, color=pal.muted)
+    xl = MathTex(x_label, font_size=pal.fonts.label, color=pal.foreground)
+    yl = MathTex(y_label, font_size=pal.fonts.label, color=pal.foreground)
     xl.next_to(ax.x_axis.get_end(), RIGHT, buff=0.15)
     yl.next_to(ax.y_axis.get_end(), UP, buff=0.15)
     ax.axis_labels = [xl, yl]

@@ -2,15 +2,14 @@
 
 ``landscape.make_clipped_trail`` re-clips and re-maps every point of the path on every frame: fine
 for a few dozen steps, slow for six runs of 500. Here each stored segment is clipped to the box
-once (Liang–Barsky, in data coordinates) and mapped through ``axes.c2p`` once; a frame then only
+once (``core.view.clip_segments``, in data coordinates) and mapped through ``axes.c2p`` once; a frame then only
 takes the first ``⌊k⌋`` precomputed segments plus the part of segment ``⌊k⌋`` up to the fractional
 step ``k``. The result is the same picture: the path up to the tracker's step, cut at the border.
 
-* ``clip_segments``: per segment of a polyline, the part inside the box (or none).
 * ``make_clipped_path``: the revealed, clipped path as one VMobject (straight cubic segments; a
   run that leaves and re-enters the box becomes separate sub-paths).
-* ``exit_step``: the first stored step whose position lies outside the box (the step at which a
-  run "left the view"), or -1.
+
+The clipping is ``core.view.clip_segments``, the one the figures use.
 """
 
 from __future__ import annotations
@@ -18,39 +17,7 @@ from __future__ import annotations
 import numpy as np
 from manim import VMobject, config
 
-
-def exit_step(xy, box) -> int:
-    """The first index of ``xy`` (N, 2) outside ``box`` ((x0, x1), (y0, y1)), or -1 if none is."""
-    xy = np.asarray(xy, dtype=float)
-    (x0, x1), (y0, y1) = box
-    with np.errstate(invalid="ignore"):
-        inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
-    out = np.flatnonzero(~inside)
-    return int(out[0]) if out.size else -1
-
-
-def clip_segments(xy, box) -> tuple[np.ndarray, np.ndarray]:
-    """Liang–Barsky for every segment ``xy[i] → xy[i+1]`` at once.
-
-    Returns ``(t0, t1)`` arrays of length N-1: the segment's part inside the box is
-    ``t ∈ [t0, t1]`` of ``p + t (q − p)``; empty where ``t0 > t1``.
-    """
-    xy = np.asarray(xy, dtype=float)
-    (x0, x1), (y0, y1) = box
-    p, q = xy[:-1], xy[1:]
-    d = q - p
-    t0 = np.zeros(len(p))
-    t1 = np.ones(len(p))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for pk, qk in ((-d[:, 0], p[:, 0] - x0), (d[:, 0], x1 - p[:, 0]),
-                       (-d[:, 1], p[:, 1] - y0), (d[:, 1], y1 - p[:, 1])):
-            t = qk / pk
-            parallel = pk == 0
-            # parallel to this edge: entirely outside when on the wrong side of it
-            t1 = np.where(parallel & (qk < 0), -1.0, t1)
-            t0 = np.where(~parallel & (pk < 0), np.maximum(t0, t), t0)
-            t1 = np.where(~parallel & (pk > 0), np.minimum(t1, t), t1)
-    return t0, t1
+from core.view import clip_segments
 
 
 def lines_as_cubics(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -238,4 +205,4 @@ def make_clipped_path(axes, xy, tracker, color, box=None, stroke_width: float = 
     return path
 
 
-__all__ = ["exit_step", "clip_segments", "make_clipped_path"]
+__all__ = ["make_clipped_path"]

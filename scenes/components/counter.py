@@ -14,12 +14,13 @@ import numpy as np
 from manim import MathTex, VGroup, VMobject
 
 
-def make_step_counter(pal, tracker, n_max: int, label: str = r"\text{step}", font_size: float = 32,
+def make_step_counter(pal, tracker, n_max: int, label: str = r"\text{step}", font_size: float | None = None,
                       buff: float = 0.2, color=None) -> VGroup:
     """``label`` then ``round(tracker)`` (clipped to 0..n_max) in fixed digit slots.
 
     The group carries ``.label``, ``.slots`` and ``.current_value()`` (the integer shown)."""
     color = pal.foreground if color is None else color
+    font_size = pal.fonts.label if font_size is None else font_size
     n_max = int(max(n_max, 0))
     width = len(str(n_max))
     typeset = MathTex(label, "0123456789", font_size=font_size, color=color)

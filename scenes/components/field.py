@@ -64,7 +64,7 @@ def make_field_animation(field: VGroup, run_time: float = 2.0, lag_ratio: float 
 
 
 def make_colorbar(pal, stops, lo: float, hi: float, label: str, width: float = 2.4,
-                  height: float = 0.16, font_size: float = 20, segments: int = 48) -> VGroup:
+                  height: float = 0.16, segments: int = 48) -> VGroup:
     """A horizontal colour bar from ``lo`` to ``hi`` with a LaTeX ``label`` above it."""
     cells = VGroup()
     for s in range(segments):
@@ -75,10 +75,10 @@ def make_colorbar(pal, stops, lo: float, hi: float, label: str, width: float = 2
     cells.arrange(RIGHT, buff=-0.05 * width / segments)  # overlap a hair: no seams
     frame = Rectangle(width=width, height=height, stroke_color=pal.axis, stroke_width=1.0)
     frame.move_to(cells)
-    lo_t = MathTex(f"{lo:g}", font_size=font_size, color=pal.muted).next_to(frame, DOWN, buff=0.08)
+    lo_t = MathTex(f"{lo:g}", font_size=pal.fonts.small, color=pal.muted).next_to(frame, DOWN, buff=0.08)
     lo_t.align_to(frame, LEFT)
-    hi_t = MathTex(f"{hi:g}", font_size=font_size, color=pal.muted).next_to(frame, DOWN, buff=0.08)
+    hi_t = MathTex(f"{hi:g}", font_size=pal.fonts.small, color=pal.muted).next_to(frame, DOWN, buff=0.08)
     hi_t.align_to(frame, RIGHT)
-    lab = MathTex(label, font_size=font_size + 2, color=pal.foreground).next_to(frame, UP, buff=0.1)
+    lab = MathTex(label, font_size=pal.fonts.small, color=pal.foreground).next_to(frame, UP, buff=0.1)
     lab.align_to(frame, LEFT)
     return VGroup(cells, frame, lo_t, hi_t, lab)

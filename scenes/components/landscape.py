@@ -20,6 +20,8 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, Create, Dot, FadeIn, Line, ManimColor,
                    MathTex, Rectangle, Triangle, VGroup, VMobject)
 
+from core.view import clip_segment
+
 from .clipped_path import lines_as_cubics
 from .style import interpolate_path
 
@@ -83,7 +85,7 @@ def _fmt(v: float) -> str:
 def make_panel_axes(pal, x_range, y_range, x_length: float, y_length: float,
                     x_label: str | None = None, y_label: str | None = None,
                     x_numbers=None, y_numbers=None, grid: bool = False,
-                    number_size: float = 20, label_size: float = 28, tick: float = 0.07) -> Axes:
+                    tick: float = 0.07) -> Axes:
     """Axes drawn as a box: frame, inward ticks, numbers left and below, labels at the ends.
 
     ``x_numbers``/``y_numbers``: ``None`` (a number at every step of the range), a list of values,
@@ -118,7 +120,7 @@ def make_panel_axes(pal, x_range, y_range, x_length: float, y_length: float,
             if grid:
                 grid_lines.add(Line(p, ax.c2p(v, y1), stroke_color=pal.grid, stroke_width=1.0))
         if tex:
-            numbers.add(MathTex(tex, font_size=number_size, color=pal.muted).next_to(p, DOWN, buff=0.1))
+            numbers.add(MathTex(tex, font_size=pal.fonts.small, color=pal.muted).next_to(p, DOWN, buff=0.1))
     for v, tex in ys.items():
         p = np.asarray(ax.c2p(x0, v))
         if y0 < v < y1:
@@ -126,14 +128,14 @@ def make_panel_axes(pal, x_range, y_range, x_length: float, y_length: float,
             if grid:
                 grid_lines.add(Line(p, ax.c2p(x1, v), stroke_color=pal.grid, stroke_width=1.0))
         if tex:
-            numbers.add(MathTex(tex, font_size=number_size, color=pal.muted).next_to(p, LEFT, buff=0.1))
+            numbers.add(MathTex(tex, font_size=pal.fonts.small, color=pal.muted).next_to(p, LEFT, buff=0.1))
     labels = VGroup()
     if x_label:
-        xl = MathTex(x_label, font_size=label_size, color=pal.foreground)
+        xl = MathTex(x_label, font_size=pal.fonts.label, color=pal.foreground)
         xl.next_to(ax.c2p(x1, y0), RIGHT, buff=0.15)
         labels.add(xl)
     if y_label:
-        yl = MathTex(y_label, font_size=label_size, color=pal.foreground)
+        yl = MathTex(y_label, font_size=pal.fonts.label, color=pal.foreground)
         yl.next_to(ax.c2p(x0, y1), UP, buff=0.12)
         labels.add(yl)
     ax.add(grid_lines, frame, ticks, numbers, labels)
@@ -320,7 +322,7 @@ def make_landscape(pal, axes, grid_x, grid_y, grid_f, n_levels: int = 10, norm: 
     return group
 
 
-def make_landscape_animation(landscape: Group, run_time: float = 1.5):
+def make_landscape_animation(landscape: VGroup, run_time: float = 1.5):
     """The heat map fades in while the contour lines draw themselves."""
     return AnimationGroup(FadeIn(landscape.bands, run_time=run_time),
                           Create(landscape.contours, lag_ratio=0.05, run_time=run_time))
@@ -338,27 +340,6 @@ def make_minimum_marker(pal, axes, xy, color=None, size: float = 0.11) -> VGroup
 
 
 # ── Paths clipped to the box ───────────────────────────────────────────────────────────────────
-
-
-def clip_segment(p, q, box):
-    """Liang–Barsky: the parameters (t0, t1) of the part of segment p→q inside ``box``, or None."""
-    (x0, x1), (y0, y1) = box
-    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    d = q - p
-    t0, t1 = 0.0, 1.0
-    for pk, qk in ((-d[0], p[0] - x0), (d[0], x1 - p[0]), (-d[1], p[1] - y0), (d[1], y1 - p[1])):
-        if pk == 0:
-            if qk < 0:
-                return None
-            continue
-        t = qk / pk
-        if pk < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return None
-    return t0, t1
 
 
 def clipped_polyline(xy, k: float, box) -> list[np.ndarray]:

@@ -23,7 +23,7 @@ def make_swatch(color, stroke_width: float = 4.0, dot_radius: float = 0.08, halo
     return VGroup(line, dot)
 
 
-def make_legend(pal, rows, font_size: float = 26, note_size: float | None = None,
+def make_legend(pal, rows, font_size: float | None = None, note_size: float | None = None,
                 row_gap: float = 0.46, col_gap: float = 0.3, swatch_length: float = 0.55,
                 halo=None) -> VGroup:
     """``rows``: dicts with ``color``, ``name`` (text), ``setting`` (LaTeX math, may be empty), and
@@ -33,7 +33,8 @@ def make_legend(pal, rows, font_size: float = 26, note_size: float | None = None
     and ``.note`` (an empty VGroup when the row has none), and their sources ``.name_text``,
     ``.setting_tex`` and ``.note_text``. Notes are part of the layout but start
     hidden: ``show_note_after`` reveals them with a tracker."""
-    note_size = font_size * 0.85 if note_size is None else note_size
+    font_size = pal.fonts.label if font_size is None else font_size
+    note_size = pal.fonts.small if note_size is None else note_size
     # every row's pieces in one LaTeX run (one compile for the whole legend); each piece is then
     # placed by its own baseline, so pieces from one row share it wherever LaTeX put them
     parts, index = [], []

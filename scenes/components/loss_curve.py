@@ -43,7 +43,7 @@ def decade_label(k: int) -> str:
 
 def make_log_axes(pal, x_range, loss_range, x_length: float, y_length: float, log: bool = True,
                   x_label: str | None = None, y_label: str | None = None, x_numbers=None,
-                  grid: bool = False, number_size: float = 18, label_size: float = 24):
+                  grid: bool = False):
     """Boxed axes with a loss up the side: ``loss_range`` = (lo, hi, step) in decades (exponents)
     when ``log``, plain values otherwise. The axes carry ``.log`` and ``.loss_to_y`` (loss values
     to the axes' y coordinate: log₁₀ and pinned to the range, never NaN)."""
@@ -52,8 +52,7 @@ def make_log_axes(pal, x_range, loss_range, x_length: float, y_length: float, lo
     if log:
         y_numbers = {k: decade_label(k) for k in range(int(lo), int(hi) + 1, int(step))}
     ax = make_panel_axes(pal, x_range, (lo, hi, step), x_length, y_length, x_label=x_label,
-                         y_label=y_label, x_numbers=x_numbers, y_numbers=y_numbers, grid=grid,
-                         number_size=number_size, label_size=label_size)
+                         y_label=y_label, x_numbers=x_numbers, y_numbers=y_numbers, grid=grid)
     ax.log = log
 
     def loss_to_y(values):
@@ -71,14 +70,12 @@ def make_log_axes(pal, x_range, loss_range, x_length: float, y_length: float, lo
 
 
 def make_loss_axes(pal, n_steps: int, loss_range, x_length: float, y_length: float, log: bool = True,
-                   x_step: int | None = None, x_label: str = r"\text{step}", y_label: str = "L",
-                   number_size: float = 18, label_size: float = 24):
+                   x_step: int | None = None, x_label: str = r"\text{step}", y_label: str = "L"):
     """Boxed axes for a loss curve: steps 0..n_steps across, the loss up (see ``make_log_axes``)."""
     if x_step is None:
         x_step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if n_steps / s <= 5)
     return make_log_axes(pal, (0, n_steps, x_step), loss_range, x_length, y_length, log=log,
-                         x_label=x_label, y_label=y_label, number_size=number_size,
-                         label_size=label_size)
+                         x_label=x_label, y_label=y_label)
 
 
 def loss_xy(axes, losses, start_step: int = 0) -> np.ndarray:

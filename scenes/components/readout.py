@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from manim import LEFT, MathTex, RIGHT, UP, VGroup, VMobject, ValueTracker, WHITE
+from manim import LEFT, MathTex, RIGHT, UP, VGroup, VMobject, ValueTracker
 
 GLYPHS = "0123456789.-,"
 
@@ -37,8 +37,8 @@ class GlyphNumber(VGroup):
     digit after it); ``set_value`` keeps the left edge's centre in place, as DecimalNumber does.
     """
 
-    def __init__(self, number: float = 0.0, num_decimal_places: int = 2, font_size: float = 48,
-                 color=WHITE, group_with_commas: bool = True, slots: int = 0, **kwargs):
+    def __init__(self, number: float = 0.0, num_decimal_places: int = 2, *, font_size: float,
+                 color=None, group_with_commas: bool = True, slots: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.num_decimal_places = int(num_decimal_places)
         self.group_with_commas = group_with_commas
@@ -61,7 +61,8 @@ class GlyphNumber(VGroup):
 
     def _slot(self, i: int) -> VMobject:
         while len(self.submobjects) <= i:
-            self.add(VMobject(fill_color=self._color, fill_opacity=1.0, stroke_width=0))
+            self.add(VMobject(fill_color=self._color, fill_opacity=1.0, stroke_width=0)
+                     if self._color is not None else VMobject(fill_opacity=1.0, stroke_width=0))
         return self.submobjects[i]
 
     def _place(self, number: float) -> None:
@@ -110,13 +111,14 @@ class GlyphNumber(VGroup):
 
 
 def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int = 3,
-                 font_size: float = 30, scientific_above: float = 1e5) -> VGroup:
+                 font_size: float | None = None, scientific_above: float = 1e5) -> VGroup:
     """``label`` followed by ``values[round(step)]``; values above ``scientific_above`` switch to
     a LaTeX a×10^b form so a diverging loss stays readable.
 
     The updater sits on the number, not the group, so the label is painted once per play (a
     mobject counts as moving when it has an updater of its own)."""
     values = np.asarray(values, dtype=float)
+    font_size = pal.fonts.label if font_size is None else font_size
     lab = MathTex(label, font_size=font_size, color=pal.foreground)
     num = GlyphNumber(values[0], num_decimal_places=decimals, font_size=font_size,
                       color=pal.foreground, slots=16)
@@ -157,10 +159,11 @@ def make_readout(pal, label: str, values, tracker: ValueTracker, decimals: int =
 
 
 def make_vector_readout(pal, label: str, values, tracker: ValueTracker, decimals: int = 2,
-                        font_size: float = 30, color=None, index=None) -> VGroup:
+                        font_size: float | None = None, color=None, index=None) -> VGroup:
     """``label (v₁, v₂, …)`` for the row ``values[index(step)]`` of a (T+1, d) array; ``index``
     maps the tracker's value to a row (default: the nearest step). Numbers keep their baseline."""
     values = np.asarray(values, dtype=float)
+    font_size = pal.fonts.label if font_size is None else font_size
     colour = pal.foreground if color is None else color
     dim = values.shape[1]
     if index is None:

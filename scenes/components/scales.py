@@ -59,8 +59,7 @@ def symlog_range(values, max_labels: int = 6) -> tuple[int, int, int]:
 
 
 def make_symlog_loss_axes(pal, n_steps: int, loss_range, x_length: float, y_length: float,
-                          x_step: int | None = None, x_label: str = r"\text{step}", y_label: str = "f",
-                          number_size: float = 18, label_size: float = 24):
+                          x_step: int | None = None, x_label: str = r"\text{step}", y_label: str = "f"):
     """Boxed axes: steps 0..n_steps across, ``symlog(loss)`` up; ``loss_range`` = (lo, hi, step)
     in symlog units (see ``symlog_range``). Carries ``.log = False``, ``.symlog = True`` and
     ``.loss_to_y``."""
@@ -74,8 +73,7 @@ def make_symlog_loss_axes(pal, n_steps: int, loss_range, x_length: float, y_leng
         if lo - 1e-2 <= y <= hi + 1e-2:  # symlog(-1000) = -3.0004 still labels -3
             y_numbers[y] = symlog_label(k)
     ax = make_panel_axes(pal, (0, n_steps, x_step), (lo, hi, step), x_length, y_length,
-                         x_label=x_label, y_label=y_label, y_numbers=y_numbers,
-                         number_size=number_size, label_size=label_size)
+                         x_label=x_label, y_label=y_label, y_numbers=y_numbers)
     ax.log, ax.symlog = False, True
 
     def loss_to_y(values):

@@ -7,13 +7,14 @@ from types import SimpleNamespace
 import numpy as np
 from manim import Scene, ThreeDScene, ManimColor, TexTemplate, config
 
+from core import theme as _theme
 from core.datafile import ScenarioData, load_scenario
-
-from . import theme as _theme
 
 
 def palette(name: str | None = None) -> SimpleNamespace:
-    """The theme's colours as ManimColor attributes (``pal.derivative``, ``pal.paths[i]``, ...)."""
+    """The theme (``core.theme.load``) for Manim: every concept a ManimColor attribute
+    (``pal.gradient``, ``pal.linear_data``), colour lists too (``pal.paths[i]``, ``pal.landscape``),
+    ``pal.fonts.label`` (the type scale), ``pal.strokes["path"]`` and ``pal.optimizer_colours``."""
     raw = _theme.load(name)
     out = {}
     for key, value in raw.items():
@@ -23,6 +24,7 @@ def palette(name: str | None = None) -> SimpleNamespace:
             out[key] = [ManimColor(v) for v in value]
         else:
             out[key] = value
+    out["fonts"] = SimpleNamespace(**raw["fonts"])
     return SimpleNamespace(**out)
 
 
@@ -47,41 +49,12 @@ class _Themed:
         return load_scenario(name)
 
 
-class _StaticBackground(Scene):
-    """Draw what does not move once per animation, not once per frame.
-
-    manim's Cairo renderer paints the mobjects before the first moving one into a static image
-    and redraws only the rest each frame. It counts a group as moving when any descendant moves,
-    so a panel grouped with its moving dot (contours, axes, labels and all) was redrawn on every
-    frame. Here a mobject moves only when it is animated, has an updater of its own, or is in the
-    foreground; a group's static members before its first moving one join the static image.
-    An updater may change only its own mobject's family (every updater here does).
-    """
-
-    def get_moving_mobjects(self, *animations):
-        from manim.animation.composition import AnimationGroup
-
-        def collect(anims):
-            out = []
-            for anim in anims:
-                out.extend(anim.mobject.get_family())
-                if isinstance(anim, AnimationGroup):
-                    out.extend(collect(anim.animations))
-            return out
-
-        animated = set(collect(animations))
-        mobjects = self.get_mobject_family_members()
-        for i, mob in enumerate(mobjects):
-            if mob in animated or mob.updaters or mob in self.foreground_mobjects:
-                return mobjects[i:]
-        return []
+class ThemedScene(_Themed, Scene):
+    """A 2-D scene in the project's theme. (What does not move is painted once per animation by
+    ``render.manim_run``'s ``get_moving_mobjects``, with manim's other internals it changes.)"""
 
 
-class ThemedScene(_Themed, _StaticBackground):
-    """A 2-D scene in the project's theme."""
-
-
-class ThemedThreeDScene(_Themed, ThreeDScene, _StaticBackground):
+class ThemedThreeDScene(_Themed, ThreeDScene):
     """A 3-D scene in the project's theme."""
 
 

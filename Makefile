@@ -22,7 +22,7 @@ CORE_SRC := $(filter-out core/theme.py,$(wildcard core/*.py))
 # The scenario names, from core/scenarios.py (python -m core makefile), for every goal but those
 # that read no data: `make help` on a fresh checkout must not set anything up.
 SCENARIOS_MK := build/scenarios.mk
-NO_DATA_GOALS := help setup clean list snapshots
+NO_DATA_GOALS := help setup clean list snapshots test
 ifneq ($(filter-out $(NO_DATA_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 -include $(SCENARIOS_MK)
 endif
@@ -63,7 +63,7 @@ $(DATA)/%.npz: | $(STAMP)
 
 data: $(DATA_FILES) ## compute every scenario into build/data/<scenario>.npz
 
-test: $(STAMP) $(DATA_FILES) ## run the test suite
+test: $(STAMP) ## run the test suite (it computes the scenario data it needs; build/ is not read)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 snapshots: $(STAMP) ## regenerate the committed snapshot baselines on purpose
@@ -86,10 +86,16 @@ include $(sort $(wildcard render/*.mk))
 # only when the scenario list it was brought up to date for is not the current one (the list was
 # just generated): a file dated in the future (clock skew) would otherwise make every pass start
 # another.
-DATA_GOALS := data test bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
+DATA_GOALS := data bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
 ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
 -include $(DATA_MK)
 ifeq ($(MAKE_RESTARTS),)
+# A data file that cannot be read or has another schema (a build killed mid-write by something
+# other than make, a copy from an older version) is removed with its stamp, so it is recomputed;
+# one line says so.
+ifneq ($(wildcard $(PY)),)
+DATA_CHECK := $(shell $(PY) -m core check --data-dir $(DATA) >&2)
+endif
 DATA_MK_DUE := yes
 else ifneq ($(strip $(DATA_MK_SCENARIOS)),$(strip $(SCENARIOS)))
 DATA_MK_DUE := yes

@@ -1,5 +1,5 @@
 """``python -m core list | run NAME [--out FILE] [--lr X] [--steps N] [--start X[,Y]] | data |
-makefile --out FILE``."""
+check [--data-dir DIR] | makefile --out FILE``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,21 @@ def _scenario_name(text: str) -> str:
     return text
 
 
+def check(data_dir: Path) -> int:
+    """Every scenario file in ``data_dir`` that cannot be read or has another schema is removed
+    with its stamp (make recomputes it), one line each on stderr; never a traceback."""
+    for name in scenarios.SCENARIOS:
+        path = data_dir / f"{name}.npz"
+        if not path.exists():
+            continue
+        wrong = datafile.problem(path, name, scenarios.SCHEMA)
+        if wrong:
+            sys.stderr.write(f"{path}: {wrong}; recomputing it\n")
+            path.unlink(missing_ok=True)
+            (data_dir / f".{name}.stamp").unlink(missing_ok=True)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = _Parser(prog="python -m core", description="Gradient descent scenarios")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -66,6 +81,8 @@ def main(argv=None) -> int:
     p_run.add_argument("--start", type=_start, help="one start point, e.g. 1.5,-2 (replaces the starts)")
     p_data = sub.add_parser("data", help="write every scenario's data file")
     p_data.add_argument("--outdir", type=Path, default=None)
+    p_check = sub.add_parser("check", help="remove damaged data files (and their stamps), saying so")
+    p_check.add_argument("--data-dir", type=Path, default=None)
     p_mk = sub.add_parser("makefile", help="write the scenario list for the Makefile")
     p_mk.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -84,6 +101,8 @@ def main(argv=None) -> int:
         changed = datafile.save(out, arrays, meta)
         print(f"{out}: {'written' if changed else 'unchanged'}")
         return 0
+    if args.command == "check":
+        return check(args.data_dir or datafile.data_dir())
     if args.command == "makefile":
         text = ("# Generated from core/scenarios.py by `python -m core makefile`; do not edit.\n"
                 f"SCENARIOS := {' '.join(scenarios.SCENARIOS)}\n")

@@ -89,6 +89,28 @@ def load(path) -> ScenarioData:
     return ScenarioData(arrays, meta)
 
 
+# What every scenario file holds, whatever its scenario (core.scenarios writes them).
+REQUIRED = ("positions", "losses", "grads", "status", "converged_step", "diverged_step")
+
+
+def problem(path, name: str | None = None, schema: int | None = None) -> str | None:
+    """What is wrong with the data file ``path``, in a few words, or None when it loads: every
+    member readable (the archive's checksums hold), ``meta`` valid JSON for scenario ``name``
+    with schema ``schema`` (when given), and the arrays every scenario has."""
+    try:
+        d = load(path)
+    except Exception as exc:  # a truncated or garbled archive fails in zipfile, numpy or json
+        return f"unreadable ({type(exc).__name__}: {exc})".splitlines()[0]
+    if schema is not None and d.meta.get("schema") != schema:
+        return f"schema {d.meta.get('schema')!r}, expected {schema}"
+    if name is not None and d.meta.get("scenario") != name:
+        return f"holds scenario {d.meta.get('scenario')!r}"
+    missing = [k for k in REQUIRED if k not in d.arrays]
+    if missing:
+        return f"lacks {', '.join(missing)}"
+    return None
+
+
 def load_scenario(name: str) -> ScenarioData:
     """The one loader scenes and figures use: ``<data dir>/<name>.npz``."""
     path = data_dir() / f"{name}.npz"

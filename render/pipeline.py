@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core import datafile, theme
+from core.scenarios import SCHEMA
 from render import ffmpeg
 from render.outputs import RenderError, atomic_output, git_state, link_atomic
 
@@ -258,6 +259,11 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     if missing:
         raise RenderError(f"scene {entry.name}: missing data {', '.join(f'{s}.npz' for s in missing)} "
                           f"in {data}; run make data")
+    for s in entry.data:  # a damaged file would end in a traceback inside manim
+        wrong = datafile.problem(data / f"{s}.npz", s, SCHEMA)
+        if wrong:
+            raise RenderError(f"scene {entry.name}: {data / f'{s}.npz'}: {wrong}; run make data "
+                              f"(it recomputes it)")
     logdir = WORK / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{entry.name}.{log_key}.log"

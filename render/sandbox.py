@@ -1,7 +1,8 @@
 """A throw-away copy of the project for end-to-end tests and benchmarks of ``make videos``.
 
-The copy holds the sources (Makefile, core/, scenes/, render/, assets/), the current scenario data
-and its own git repository, so builds there never touch the real ``media/`` or ``build/``. It uses
+The copy holds the sources (Makefile, core/, scenes/, render/, assets/), the scenario data (from
+the data directory, ``GD_DATA_DIR`` or build/data; a scenario missing there is computed) and its
+own git repository, so builds there never touch the real ``media/`` or ``build/``. It uses
 the project's virtualenv through ``PY=...`` and a stamp of its own (``STAMP=...``), so make never
 runs the set-up (pip) from a copy.
 """
@@ -15,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from core import datafile, scenarios
 from render.pipeline import ROOT
 
 SOURCES = ("Makefile", "pyproject.toml", "core", "scenes", "render", "assets")
@@ -48,12 +50,16 @@ def create(dst: Path, *, scenes: dict | None = None, scene_files=(), figures: bo
         reg.write_text(reg.read_text() + "\n\n# Replaced for this sandbox.\nSCENES = {e.name: e for e in [\n    "
                        + entries + ",\n]}\n")
     # Scenario data: the current files, with their stamps newer than the copied core sources.
-    data_src, data_dst = ROOT / "build" / "data", dst / "build" / "data"
+    data_src, data_dst = datafile.data_dir(), dst / "build" / "data"
     data_dst.mkdir(parents=True, exist_ok=True)
     now = time.time()
-    for npz in sorted(data_src.glob("*.npz")):
-        shutil.copy2(npz, data_dst / npz.name)
-        stamp = data_dst / f".{npz.stem}.stamp"
+    for name in scenarios.SCENARIOS:
+        npz = data_src / f"{name}.npz"
+        if npz.exists():
+            shutil.copy2(npz, data_dst / npz.name)
+        else:
+            datafile.save(data_dst / npz.name, *scenarios.compute(name))
+        stamp = data_dst / f".{name}.stamp"
         stamp.touch()
         os.utime(stamp, (now, now))
     (dst / ".sandbox-installed").touch()

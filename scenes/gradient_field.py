@@ -118,7 +118,7 @@ class GradientField(ThemedScene):
 
             downhill.append(make_tracked_arrow(start, end, pal.step, stroke_width=4,
                                                tip_length=0.16, min_length=0.06))
-        self.dots = dots
+        self.dots, self.trails = dots, trails
         step_key = VGroup(Arrow(np.zeros(3), RIGHT * 0.6, buff=0, color=pal.step, stroke_width=4,
                                 tip_length=0.16),
                           MathTex(r"-\nabla f", font_size=pal.fonts.math, color=pal.step)

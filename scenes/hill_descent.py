@@ -113,7 +113,7 @@ class HillDescent(ThemedThreeDScene):
                  for b in range(n)]
         for dot in dots2:
             dot.set_stroke(halo, width=1.5)
-        self.dots, self.top_dots = dots3, dots2
+        self.dots, self.top_dots, self.top_trails = dots3, dots2, trails2
         self.add_fixed_in_frame_mobjects(*trails2, *dots2)
         self.remove(*dots2)
         self.add(*trails3)

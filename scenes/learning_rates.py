@@ -17,8 +17,8 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Animation, FadeIn, GrowFromCenter, MathTex, Mobject,
                    RoundedRectangle, Tex, ValueTracker, VGroup, Write)
 
-from scenes.components.landscape import (make_clipped_point, make_clipped_trail, make_landscape,
-                                         make_minimum_marker, make_panel_axes)
+from scenes.components.clipped_path import make_clipped_point, make_clipped_trail
+from scenes.components.landscape import make_landscape, make_minimum_marker, make_panel_axes
 from scenes.components.loss_curve import decade_range, make_loss_axes, make_loss_curve
 from scenes.components.readout import make_readout
 from scenes.components.style import ThemedScene

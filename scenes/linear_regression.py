@@ -12,9 +12,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, GrowF
                    LaggedStart, Line, MathTex, Tex, ValueTracker, VGroup, Write)
 
 from core.view import clip_segment
-from scenes.components.landscape import (clipped_polyline, make_clipped_point,
-                                         make_clipped_trail, make_dashed_polyline, make_landscape,
-                                         make_landscape_animation, make_minimum_marker,
+from scenes.components.clipped_path import (clipped_polyline, make_clipped_point, make_clipped_trail,
+                                            make_dashed_polyline)
+from scenes.components.landscape import (make_landscape, make_landscape_animation, make_minimum_marker,
                                          make_panel_axes)
 from scenes.components.readout import GlyphNumber, make_readout
 from scenes.components.style import ThemedScene, interpolate_path

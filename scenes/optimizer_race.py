@@ -30,9 +30,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, FadeIn, GrowFromCenter, Line, 
                    ValueTracker, VGroup, Write, interpolate_color)
 
 from core.view import fate
-from scenes.components.clipped_path import make_clipped_path
-from scenes.components.landscape import (box_contains, make_clipped_point, make_landscape,
-                                         make_landscape_animation, make_minimum_marker,
+from scenes.components.clipped_path import box_contains, make_clipped_path, make_clipped_point
+from scenes.components.landscape import (make_landscape, make_landscape_animation, make_minimum_marker,
                                          make_panel_axes)
 from scenes.components.legend import baseline_of, make_legend, make_legend_animation, show_note_after
 from scenes.components.loss_curve import decade_range, make_loss_axes, make_loss_curve_animation

@@ -1,4 +1,3 @@
-import os
 import sys
 from pathlib import Path
 
@@ -8,6 +7,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from core import datafile, scenarios  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scenario_data(tmp_path_factory):
+    """Every scenario computed afresh into one directory, which ``GD_DATA_DIR`` names for the whole
+    session (and the processes tests start): no test reads ``build/``, so ``pytest`` works on a
+    fresh clone and whatever ``make data`` left there cannot change a result."""
+    path = tmp_path_factory.mktemp("scenario-data")
+    for name in scenarios.SCENARIOS:
+        datafile.save(path / f"{name}.npz", *scenarios.compute(name))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GD_DATA_DIR", str(path))
+    yield path
+    mp.undo()
 
 
 @pytest.fixture

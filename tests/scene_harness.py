@@ -82,3 +82,25 @@ def pixel_size(scene) -> float:
 def back_to_data(axes, point) -> np.ndarray:
     """Invert ``axes.c2p``: scene point -> data coordinates."""
     return np.asarray(axes.p2c(point), dtype=float)
+
+
+def figure_colours(name: str, *gids: str) -> list[str]:
+    """The colour (hex) of the artist with each ``gid`` in figure ``name`` (light theme), to
+    compare with the scene that shows the same concept."""
+    from matplotlib.colors import to_hex
+
+    from render import figures
+
+    fig = figures.build(name, "light")
+    out = []
+    for gid in gids:
+        (artist,) = fig.findobj(lambda a: a.get_gid() == gid)
+        colour = artist.get_markerfacecolor() if gid.endswith("-end") else artist.get_color()
+        out.append(to_hex(colour))
+    return out
+
+
+def hex_of(colour) -> str:
+    """A manim colour (ManimColor or str) as lower-case #rrggbb."""
+    from manim import ManimColor
+    return ManimColor(colour).to_hex().lower()

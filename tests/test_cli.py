@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -12,10 +13,24 @@ def cli(*args, cwd=None):
 
 
 def test_list_names_every_scenario():
+    from core import scenarios
+
     out = cli("list")
     assert out.returncode == 0
-    names = [line.split()[0] for line in out.stdout.splitlines()]
-    assert "lr-unstable" in names and "hill" in names and len(names) >= 10
+    rows = [line.split(None, 1) for line in out.stdout.splitlines()]
+    assert [name for name, _ in rows] == list(scenarios.SCENARIOS)
+    assert [desc for _, desc in rows] == [s.description for s in scenarios.SCENARIOS.values()]
+
+
+def test_makefile_lists_every_scenario(tmp_path):
+    from core import scenarios
+
+    out = tmp_path / "scenarios.mk"
+    res = cli("makefile", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    (line,) = [ln for ln in out.read_text().splitlines() if ln.startswith("SCENARIOS :=")]
+    assert line.split()[2:] == list(scenarios.SCENARIOS)
+    assert not re.search(r"^SCENARIOS\s*:?=", (ROOT / "Makefile").read_text(), re.M), "a copied list"
 
 
 def test_run_writes_the_file(tmp_path):
@@ -42,7 +57,7 @@ def test_run_writes_the_file(tmp_path):
 ])
 def test_bad_input_exits_2_with_one_line_and_no_file(tmp_path, args, needle):
     out = tmp_path / "bad.npz"
-    res = cli(*args, "--out", str(out)) if args[1] != "nope" else cli(*args, "--out", str(out))
+    res = cli(*args, "--out", str(out))
     assert res.returncode == 2, res
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0], res.stderr

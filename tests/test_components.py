@@ -1,7 +1,7 @@
 """The fast scene components against the manim objects they stand in for.
 
 GlyphNumber must draw exactly what DecimalNumber draws, and place_arrow exactly what a new Arrow
-would be, every frame; the static-image rule must paint a panel once and redraw only what moves.
+would be, every frame. (The static-image rule is render.manim_run's: tests/test_manim_run.py.)
 """
 
 from __future__ import annotations
@@ -106,27 +106,6 @@ def test_tracked_arrow_grows_in_then_follows(tmp_path):
     assert grow[0] < 0.5 and np.all(np.diff(grow) >= -1e-9), f"arrow did not grow: {grow}"
     np.testing.assert_allclose(scene.lengths[-1], 2.0, atol=1e-9)
     np.testing.assert_allclose(scene.arrow.points[0, 0], 1.0, atol=1e-9)  # followed the tracker
-
-
-class _PanelScene(ThemedScene):
-    def construct(self):
-        k = ValueTracker(0.0)
-        self.panel = VGroup(*[Square(0.2).shift([0.3 * i, 0, 0]) for i in range(20)])
-        self.dot = Dot().add_updater(lambda d: d.move_to([k.get_value(), 0.0, 0.0]))
-        self.group = VGroup(self.panel, self.dot)  # the panel grouped with its moving dot
-        self.add(self.group)
-        self.play(FadeIn(Square(0.1)), k.animate.set_value(1.0), run_time=0.3)
-        self.static = list(self.static_mobjects)
-        self.moving = list(self.moving_mobjects)
-
-
-def test_static_members_of_a_group_are_painted_once(tmp_path):
-    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "frame_rate": 10,
-                     "disable_caching": True}):
-        scene = _PanelScene()
-        scene.render()
-    assert all(sq in scene.static for sq in scene.panel), "the panel's squares were redrawn per frame"
-    assert scene.dot in scene.moving and scene.dot not in scene.static
 
 
 def test_readout_follows_the_tracker_in_place_and_switches_to_scientific(tmp_path):

@@ -1,7 +1,7 @@
 """The post's stills: each builds, shows exactly its scenario's data, and renders reproducibly.
 
-The scenario files are computed afresh into a temporary data directory (``GD_DATA_DIR``), so the
-tests do not depend on the state of build/. Plotted data is read back from the artists (found by
+The scenario files are computed afresh for the session (tests/conftest.py, ``GD_DATA_DIR``), so
+the tests do not depend on the state of build/. Plotted data is read back from the artists (found by
 their ``gid``) and compared with the arrays in the data files, and where the post fixes a value
 (w = 2, b = 1; minima of the double well at ±2 and 0; f(x) = x²) with that closed form.
 """
@@ -31,19 +31,11 @@ import matplotlib.image as mpimg  # noqa: E402
 from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-NEEDED = sorted({s for spec in FIGURES.values() for s in spec.data})
 
-
-@pytest.fixture(scope="module", autouse=True)
-def data_dir(tmp_path_factory):
-    """Every scenario the figures read, computed into a fresh directory that GD_DATA_DIR names."""
-    path = tmp_path_factory.mktemp("data")
-    for name in NEEDED:
-        arrays, meta = scenarios.compute(name)
-        datafile.save(path / f"{name}.npz", arrays, meta)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GD_DATA_DIR", str(path))
-        yield path
+@pytest.fixture(scope="module")
+def data_dir(scenario_data):
+    """The session's scenario files (tests/conftest.py), which GD_DATA_DIR names."""
+    return scenario_data
 
 
 def load(name):
@@ -480,11 +472,11 @@ def test_race_marks_a_diverged_run_where_it_stopped(tmp_path, data_dir, monkeypa
 
 
 def test_theme_colours_reach_the_pixels(tmp_path):
-    for theme in ("light", "dark"):
-        png, _ = figures.render("convex", tmp_path / theme, theme)
+    for name in ("light", "dark"):
+        png, _ = figures.render("convex", tmp_path / name, name)
         corner = mpimg.imread(png)[2, 2, :3]
-        np.testing.assert_allclose(corner, to_rgb(figstyle.palette(theme).background), atol=1 / 255,
-                                   err_msg=f"{theme}: background")
+        np.testing.assert_allclose(corner, to_rgb(figstyle.palette(name).background), atol=1 / 255,
+                                   err_msg=f"{name}: background")
     assert (tmp_path / "light/convex.svg").read_bytes() != (tmp_path / "dark/convex.svg").read_bytes()
 
 

@@ -179,6 +179,7 @@ def render_small_scene(tmp_path, name):
         return [fr.to_ndarray(format="rgb24") for fr in c.decode(video=0)]
 
 
+@pytest.mark.render
 def test_handing_frames_over_gives_the_pictures_of_copying_them(tmp_path, monkeypatch):
     monkeypatch.setattr(manim_run, "FRAMES", manim_run.FramePool())
     copied = render_small_scene(tmp_path, "copied")  # manim's renderer and encoder
@@ -339,3 +340,41 @@ def test_cairo_gets_the_paths_manim_gives_it():
         assert path(manim_run.set_cairo_context_path, m) == want
         closed += any(kind == cairo.PATH_CLOSE_PATH for kind, _ in want)
     assert closed > 10  # closed subpaths were exercised too
+
+
+# --------------------------------------------------------------------------- the static image
+
+def _panel_scene():
+    from manim import Dot, FadeIn, Square, ValueTracker, VGroup
+
+    from scenes.components.style import ThemedScene
+
+    class PanelScene(ThemedScene):
+        def construct(self):
+            k = ValueTracker(0.0)
+            self.panel = VGroup(*[Square(0.2).shift([0.3 * i, 0, 0]) for i in range(20)])
+            self.dot = Dot().add_updater(lambda d: d.move_to([k.get_value(), 0.0, 0.0]))
+            self.group = VGroup(self.panel, self.dot)  # the panel grouped with its moving dot
+            self.add(self.group)
+            self.play(FadeIn(Square(0.1)), k.animate.set_value(1.0), run_time=0.3)
+            self.static = list(self.static_mobjects)
+            self.moving = list(self.moving_mobjects)
+
+    return PanelScene
+
+
+@pytest.mark.parametrize("fence", [True, False])
+def test_static_members_of_a_group_are_painted_once(tmp_path, fence):
+    """With the fence a panel grouped with its moving dot joins the static image; stock manim
+    redraws the whole group every frame (which is why the patch exists)."""
+    from contextlib import nullcontext
+
+    from manim import tempconfig
+
+    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "frame_rate": 10,
+                     "disable_caching": True}), (manim_run.patched() if fence else nullcontext()):
+        scene = _panel_scene()()
+        scene.render()
+    assert scene.dot in scene.moving and scene.dot not in scene.static
+    painted_once = all(sq in scene.static for sq in scene.panel)
+    assert painted_once == fence, f"fence={fence}: the panel's squares painted once: {painted_once}"

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ROOT
 from core import theme
-from core.datafile import load
+from core.datafile import load, save
 from render import sandbox
 from test_ffmpeg import decode_gray, top_level_boxes
 
@@ -314,6 +314,34 @@ def test_a_source_dated_in_the_future_recomputes_the_data_once(tmp_path):
     assert res.returncode == 0, res.stderr
     assert re.findall(r"build/data/(\S+)\.npz", res.stdout).count("convex-1d") == 1, res.stdout
     assert make(root, "-n", "data").returncode == 0
+
+
+def test_a_damaged_data_file_is_recomputed_with_one_line(tmp_path):
+    """A truncated file (a copy cut short) and a file of another schema: make data says so in one
+    line each, recomputes them to the very bytes core writes, and the next run has nothing to do;
+    a render of a damaged file names it instead of ending in a traceback."""
+    root = project(tmp_path, git=False)
+    data = root / "build" / "data"
+    good = {n: (data / f"{n}.npz").read_bytes() for n in ("hill", "convex-1d")}
+    (data / "hill.npz").write_bytes(good["hill"][:5000])
+    old = load(data / "convex-1d.npz")
+    save(data / "convex-1d.npz", old.arrays, {**old.meta, "schema": 0})
+    res = make(root, "data")
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 2 and "Traceback" not in res.stderr, res.stderr
+    assert any("hill.npz: unreadable (BadZipFile" in ln and ln.endswith("recomputing it") for ln in lines)
+    assert any("convex-1d.npz: schema 0, expected 1; recomputing it" in ln for ln in lines)
+    for name, raw in good.items():
+        assert (data / f"{name}.npz").read_bytes() == raw, f"{name} was not recomputed"
+    again = make(root, "data")
+    assert again.stderr == "" and "recomputing" not in again.stdout
+
+    (data / "hill.npz").write_bytes(good["hill"][:5000])
+    cli = [sys.executable, "-m", "render", "still", "fixture-hill", "--quality", "test",
+           "--data-dir", str(data), "--out", str(tmp_path / "x.png")]
+    res = subprocess.run(cli, cwd=root, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert res.stderr.count("\n") == 1 and "hill.npz: unreadable" in res.stderr, res.stderr
 
 
 def test_missing_tools_say_how_to_install(tmp_path):

@@ -184,7 +184,9 @@ def test_converged_runs_stay_at_their_minimum(races):
     for name in ("race-himmelblau", "race-rastrigin"):
         arrays, _ = races[name]
         minima = np.concatenate([arrays["global_minima"], arrays["local_minima"]])
-        for j in np.nonzero(arrays["status"] == CONVERGED)[0]:
+        converged = np.nonzero(arrays["status"] == CONVERGED)[0]
+        assert converged.size, f"{name}: no run converged, nothing to check"
+        for j in converged:
             k = arrays["converged_step"][j]
             d, _ = _nearest(arrays["positions"][k:, j], minima)
             assert d.max() < 1e-3, f"{name}: {ORDER[j]} converged at {k} but wandered {d.max():.1e}"

@@ -15,8 +15,12 @@ def computed():
     return {name: scenarios.compute(name) for name in NAMES}
 
 
-def test_registry_has_exactly_the_posts_examples():
-    assert set(scenarios.SCENARIOS) >= set(NAMES)
+RACES = ["race-rosenbrock", "race-himmelblau", "race-rastrigin", "race-saddle"]
+
+
+def test_registry_has_exactly_the_posts_examples_and_the_races():
+    assert list(scenarios.SCENARIOS) == NAMES + RACES
+    assert [n for n, s in scenarios.SCENARIOS.items() if s.race is not None] == RACES
 
 
 @pytest.mark.parametrize("name", NAMES)

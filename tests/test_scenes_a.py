@@ -14,7 +14,8 @@ import pytest
 
 from core.datafile import load_scenario
 from scenes.registry import SCENES
-from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
+from tests.scene_harness import (TINY, back_to_data, check_video, figure_colours, hex_of, pixel_size,
+                                 render)
 
 pytestmark = pytest.mark.render
 
@@ -67,6 +68,8 @@ def test_convex_descent(tmp_path, tex_cache):
     d = load_scenario(SCENES["convex-descent"].data[0])
     final = np.c_[d["positions"][-1, :, 0], d["losses"][-1]]  # (x_T, f(x_T)) on the curve
     assert_points_at("convex-descent", scene, scene.axes, scene.dots, final)
+    (point,) = figure_colours("convex", "path-0")  # the figure's steps: the descending point
+    assert hex_of(scene.dots[0].get_fill_color()) == point, "the descending point"
 
 
 # ---------------------------------------------------------------- multiple-minima
@@ -109,6 +112,10 @@ def test_hill_descent(tmp_path, tex_cache, monkeypatch):
         assert abs(z - want) * z_unit <= px, f"hill-descent: point {b} height {z:.4f} != f {want:.4f}"
     # top-down view: the same last positions
     assert_points_at("hill-descent top-down", scene, scene.top_axes, scene.top_dots, final)
+    # the figure of the same hill draws the same concepts in the same colours
+    path, end = figure_colours("hill-paths", "path-0", "path-0-end")
+    assert {hex_of(t.get_stroke_color()) for t in scene.top_trails} == {path}, "descent path"
+    assert {hex_of(d.get_fill_color()) for d in scene.top_dots} == {end}, "the descending point"
     # the surface is the stored grid: every vertex maps back to (x_j, y_i, grid_f[i, j])
     gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
     faces = scene.surface.submobjects
@@ -127,6 +134,19 @@ def test_gradient_field(tmp_path, tex_cache):
     check_video("gradient-field", path, duration)
     d = load_scenario(SCENES["gradient-field"].data[0])
     assert_points_at("gradient-field", scene, scene.axes, scene.dots, d["positions"][-1])
+    # the figure draws the same concepts in the same colours: paths, points, |∇f| ramp ends
+    path, end = figure_colours("gradient-field-with-paths", "path-0", "path-0-end")
+    assert {hex_of(t.get_stroke_color()) for t in scene.trails} == {path}, "descent path"
+    assert {hex_of(dot.get_fill_color()) for dot in scene.dots} == {end}, "the descending point"
+    from matplotlib.colors import to_hex
+    from render import figures
+    quiver, = figures.build("gradient-field-with-paths", "light").findobj(
+        lambda a: a.get_gid() == "field")
+    cmap = quiver.get_cmap()
+    longest = max(scene.field, key=lambda a: a.get_length())
+    shortest = min(scene.field, key=lambda a: a.get_length())
+    assert hex_of(longest.get_color()) == to_hex(cmap(1.0)), "largest |∇f|: the ramp's top"
+    assert hex_of(shortest.get_color()) == to_hex(cmap(0.0)), "smallest |∇f|: the ramp's bottom"
     # the arrows are the stored field: direction of ∇f at their node, length ∝ |∇f|
     fx, fy, fg = d["field_x"], d["field_y"], d["field_grad"]
     mags = np.linalg.norm(fg, axis=-1)

@@ -17,7 +17,10 @@ import numpy as np
 import pytest
 
 from core.datafile import load_scenario
-from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
+from tests.scene_harness import (TINY, back_to_data, check_video, figure_colours, hex_of, pixel_size,
+                                 render)
+
+pytestmark = pytest.mark.render
 
 FPS = TINY["frame_rate"]
 
@@ -150,6 +153,10 @@ def test_loss_comparison_scene(tmp_path, tex_dir):
         d = load_scenario(scenario)
         assert_maps_to(name, scene, ax, curve.points[-1], (d["valley_w"][-1], math.log10(d["valley_loss"][-1])),
                        f"{scenario}'s slice end")
+    # the figure "Comparison of Losses" draws each dataset's slice in the same colour as the video
+    assert [hex_of(c.get_stroke_color()) for c in scene.curves] == \
+        figure_colours("comparison-of-losses", "valley-linear", "valley-parabolic")
+    assert hex_of(scene.curves[0].get_stroke_color()) != hex_of(scene.curves[1].get_stroke_color())
 
 
 # ── Learning rates ───────────────────────────────────────────────────────────────────────────────
@@ -245,7 +252,7 @@ def test_contours_lie_on_the_bowls_ellipses(level):
 
 def test_clipping_keeps_what_is_inside_the_box():
     from core.view import clip_segment
-    from scenes.components.landscape import clipped_polyline
+    from scenes.components.clipped_path import clipped_polyline
 
     box = ((-3.0, 3.0), (-3.0, 3.0))
     rng = np.random.default_rng(3)

@@ -26,7 +26,8 @@ import pytest
 
 from core.datafile import load, load_scenario, save
 from scenes.registry import SCENES
-from tests.scene_harness import TINY, back_to_data, check_video, pixel_size, render
+from tests.scene_harness import (TINY, back_to_data, check_video, figure_colours, hex_of, pixel_size,
+                                 render)
 
 FPS = TINY["frame_rate"]
 RACES = ("race-rosenbrock", "race-himmelblau", "race-rastrigin", "race-saddle")
@@ -182,6 +183,10 @@ def test_race_scene(name, tmp_path, tex_dir):
     scene, path, duration = render(name, tmp_path, tex_dir=str(tex_dir))
     check_video(name, path, duration)
     check_race(name, scene, load_scenario(SCENES[name].data[0]))
+    # the race figure draws each optimizer in the colour the video gives it
+    n = len(scene.trails)
+    assert [hex_of(t.get_stroke_color()) for t in scene.trails] == \
+        figure_colours(name, *[f"path-{i}" for i in range(n)])
 
 
 @pytest.mark.render

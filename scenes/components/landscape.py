@@ -7,23 +7,17 @@
   ``pal.landscape``) with contour lines on top, both from marching squares on the stored grid
   (vector shapes: crisp at any resolution, and no ImageMobject, which manim 0.22's Cairo camera
   cannot draw with Pillow ≥ 12). Only the stored grid is used: no objective is evaluated here.
-* ``make_clipped_trail`` / ``make_clipped_point``: a path and its moving point revealed by a step
-  tracker and clipped to the box, so a diverging run leaves the panel instead of the frame; an
-  arrowhead on the border shows where a point that left has gone.
+* ``make_minimum_marker``: a small cross at a minimum.
+
+Paths and points clipped to a panel's box are ``clipped_path``'s.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, Create, Dot, FadeIn, Line, ManimColor,
-                   MathTex, Rectangle, Triangle, VGroup, VMobject)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Axes, Create, FadeIn, Line, ManimColor,
+                   MathTex, Rectangle, VGroup, VMobject)
 
-from core.view import clip_segment
-
-from .clipped_path import lines_as_cubics
-from .style import interpolate_path
 
 # ── Colour mapping ─────────────────────────────────────────────────────────────────────────────
 
@@ -141,12 +135,6 @@ def make_panel_axes(pal, x_range, y_range, x_length: float, y_length: float,
     ax.add(grid_lines, frame, ticks, numbers, labels)
     ax.frame, ax.ticks, ax.numbers, ax.grid_lines, ax.axis_labels = frame, ticks, numbers, grid_lines, labels
     return ax
-
-
-def box_contains(box, xy, eps: float = 1e-12) -> bool:
-    (x0, x1), (y0, y1) = box
-    x, y = float(xy[0]), float(xy[1])
-    return x0 - eps <= x <= x1 + eps and y0 - eps <= y <= y1 + eps
 
 
 # ── Heat map and contours ──────────────────────────────────────────────────────────────────────
@@ -337,221 +325,3 @@ def make_minimum_marker(pal, axes, xy, color=None, size: float = 0.11) -> VGroup
     arms.set_stroke(pal.background, width=6.0, background=True)
     arms.data_xy = np.asarray(xy, dtype=float)
     return arms
-
-
-# ── Paths clipped to the box ───────────────────────────────────────────────────────────────────
-
-
-def clipped_polyline(xy, k: float, box) -> list[np.ndarray]:
-    """The path ``xy`` up to fractional step ``k``, cut to ``box``: a list of pieces (n, 2)."""
-    xy = np.asarray(xy, dtype=float)
-    last = len(xy) - 1
-    k = float(np.clip(k, 0.0, last))
-    pieces: list[list[np.ndarray]] = []
-    open_piece = False
-    n_full = int(np.floor(k))
-    for i in range(min(n_full + 1, last)):
-        p = xy[i]
-        q = xy[i + 1] if i < n_full else interpolate_path(xy, k)
-        if i == n_full and k - n_full <= 0:
-            break
-        cut = clip_segment(p, q, box)
-        if cut is None:
-            open_piece = False
-            continue
-        t0, t1 = cut
-        a, b = _pinned(p, q, cut, box)
-        if open_piece and t0 == 0.0:
-            pieces[-1].append(b)
-        else:
-            pieces.append([a, b])
-        open_piece = t1 == 1.0
-    return [np.array(piece) for piece in pieces]
-
-
-def _pinned(p, q, cut, box):
-    """The part ``cut`` = (t0, t1) of segment p→q, its ends pinned to ``box`` (with far-away ends,
-    as in a diverging run, rounding can land a hair outside)."""
-    t0, t1 = cut
-    a, b = p + t0 * (q - p), p + t1 * (q - p)
-    a = np.array([np.clip(a[0], *box[0]), np.clip(a[1], *box[1])])
-    b = np.array([np.clip(b[0], *box[0]), np.clip(b[1], *box[1])])
-    return a, b
-
-
-def make_clipped_trail(axes, xy, tracker, color, box=None, stroke_width: float = 4.0,
-                       halo=None) -> VMobject:
-    """The path up to the tracker's step (fractional steps included), clipped to ``box`` (default
-    the axes' box): the picture of ``clipped_polyline``. ``halo``: a colour drawn under the stroke
-    so the path reads on any fill.
-
-    Every whole step's segment is clipped and mapped through ``axes.c2p`` once, here; a frame takes
-    the first ``⌊k⌋`` of them and clips only the part of segment ``⌊k⌋`` up to ``k``."""
-    xy = np.asarray(xy, dtype=float)
-    box = axes.box if box is None else box
-    trail = VMobject(stroke_color=color, stroke_width=stroke_width)
-    trail.set_fill(opacity=0)
-    if halo is not None:
-        trail.set_stroke(halo, width=stroke_width + 3.0, opacity=0.55, background=True)
-    trail.box, trail.xy = box, xy
-    last = len(xy) - 1
-
-    def c2p(v):
-        return np.asarray(axes.c2p(v[0], v[1]), dtype=float)
-
-    # Whole segments, walked as clipped_polyline walks them: a visible segment continues the open
-    # piece (starting at its end corner) or starts a new one at its clipped start.
-    starts, ends = [], []
-    n_before = np.zeros(max(last, 0) + 1, dtype=int)  # visible segments before segment i
-    open_after = np.zeros(max(last, 0) + 1, dtype=bool)  # a piece is open after segment i - 1
-    prev_end = None
-    open_piece = False
-    for i in range(last):
-        n_before[i] = len(starts)
-        open_after[i] = open_piece
-        cut = clip_segment(xy[i], xy[i + 1], box)
-        if cut is None:
-            open_piece = False
-            continue
-        a, b = _pinned(xy[i], xy[i + 1], cut, box)
-        sb = c2p(b)
-        starts.append(prev_end if open_piece and cut[0] == 0.0 else c2p(a))
-        ends.append(sb)
-        prev_end = sb
-        open_piece = cut[1] == 1.0
-    if last > 0:
-        n_before[last] = len(starts)
-        open_after[last] = open_piece
-    cubics = (lines_as_cubics(np.array(starts), np.array(ends)) if starts
-              else np.zeros((0, 3)))
-
-    def update(m):
-        k = float(np.clip(tracker.get_value(), 0.0, max(last, 0)))
-        n_full = int(np.floor(k))
-        pts = cubics[: 4 * n_before[n_full]]
-        if n_full < last and k - n_full > 0:  # the part of segment ⌊k⌋ up to k
-            p, q = xy[n_full], interpolate_path(xy, k)
-            cut = clip_segment(p, q, box)
-            if cut is not None:
-                a, b = _pinned(p, q, cut, box)
-                start = pts[-1] if open_after[n_full] and cut[0] == 0.0 else c2p(a)
-                pts = np.vstack([pts, lines_as_cubics(start[None, :], c2p(b)[None, :])])
-        if len(pts) == 0:
-            m.clear_points()
-        else:
-            m.set_points(pts)
-
-    trail.add_updater(update)
-    update(trail)
-    return trail
-
-
-def _move_to(m, target):
-    """``m.move_to(target)`` for a mobject without submobjects, without its generic bounding-box
-    machinery (the same arithmetic: the box's centre shifted onto ``target``)."""
-    pts = m.points
-    if len(pts):
-        m.points = pts + (np.asarray(target) - (pts.min(axis=0) + pts.max(axis=0)) / 2)
-
-
-def _style_of(m):
-    return (m.fill_rgbas.copy(), m.stroke_rgbas.copy(), m.background_stroke_rgbas.copy(),
-            m.stroke_width, m.background_stroke_width)
-
-
-def _style_is(m, style) -> bool:
-    return (style is not None and m.stroke_width == style[3] and m.background_stroke_width == style[4]
-            and np.array_equal(m.fill_rgbas, style[0]) and np.array_equal(m.stroke_rgbas, style[1])
-            and np.array_equal(m.background_stroke_rgbas, style[2]))
-
-
-def make_clipped_point(pal, axes, xy, tracker, color, box=None, radius: float = 0.09,
-                       marker_size: float = 0.16) -> VGroup:
-    """The point at the tracker's step, hidden while outside ``box``; meanwhile an arrowhead on the
-    border, where it left, points towards it. Returns VGroup(dot, marker) with ``.dot``,
-    ``.marker``, ``.inside()`` and ``.data_position()``."""
-    xy = np.asarray(xy, dtype=float)
-    box = axes.box if box is None else box
-    (x0, x1), (y0, y1) = box
-    dot = Dot(axes.c2p(*xy[0]), radius=radius, color=color)
-    dot.set_stroke(pal.background, width=2.0)
-    marker = Triangle(fill_color=color, fill_opacity=1.0, stroke_width=0).scale(marker_size / 2)
-    marker.set_stroke(pal.background, width=1.5)
-    group = VGroup(dot, marker)
-    group.dot, group.marker = dot, marker
-    # The style each state sets (re-applied only when something else changed it since).
-    styled = {"state": None, "dot": None, "marker": None}
-
-    def position():
-        return interpolate_path(xy, tracker.get_value())
-
-    def restyle(inside: bool) -> bool:
-        return not (styled["state"] == inside and _style_is(dot, styled["dot"])
-                    and _style_is(marker, styled["marker"]))
-
-    def remember(inside: bool):
-        styled["state"], styled["dot"], styled["marker"] = inside, _style_of(dot), _style_of(marker)
-
-    def update(g):
-        p = position()
-        inside = box_contains(box, p)
-        q = np.array([np.clip(p[0], x0, x1), np.clip(p[1], y0, y1)])
-        sq = np.asarray(axes.c2p(*q))
-        _move_to(dot, sq)
-        if inside:
-            if restyle(True):
-                dot.set_opacity(1.0)
-                dot.set_stroke(pal.background, width=2.0, opacity=1.0)
-                marker.set_opacity(0.0)
-                marker.set_stroke(opacity=0.0)
-                remember(True)
-            _move_to(marker, sq)
-            return
-        direction = np.array([np.sign(p[0] - q[0]), np.sign(p[1] - q[1]), 0.0])
-        direction /= math.hypot(direction[0], direction[1])  # (not np.linalg.norm: BLAS, slow here)
-        normal = np.array([-direction[1], direction[0], 0.0])
-        tip = sq - direction * marker_size * 0.1  # the tip just inside the border
-        base = tip - direction * marker_size * 0.9
-        marker.set_points_as_corners([tip, base + normal * marker_size * 0.5,
-                                      base - normal * marker_size * 0.5, tip])
-        if restyle(False):
-            dot.set_opacity(0.0)
-            dot.set_stroke(pal.background, width=2.0, opacity=0.0)
-            marker.set_opacity(1.0)
-            marker.set_stroke(pal.background, width=1.5, opacity=1.0)
-            remember(False)
-        _move_to(dot, marker.get_center())  # hidden, and kept inside the box with the marker
-
-    group.inside = lambda: box_contains(box, position())
-    group.data_position = position
-    group.add_updater(update)
-    update(group)
-    return group
-
-
-def make_dashed_polyline(points, dash: float = 0.1, gap: float = 0.07, **style) -> VGroup:
-    """A dashed polyline through scene ``points`` (n, 3), cut by arc length: it starts and ends on
-    a dash, whatever its length (the gaps stretch a little to make that so)."""
-    pts = np.asarray(points, dtype=float)
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    total = s[-1]
-    group = VGroup()
-    if total <= 0:
-        return group
-    n = max(int(round((total + gap) / (dash + gap))), 1)
-    period = (total - dash) / (n - 1) if n > 1 else 0.0  # dash starts spread evenly, last ends at the end
-    for i in range(n):
-        a = i * period
-        b = min(a + (dash if n > 1 else total), total)
-        inner = (s > a) & (s < b)
-        piece = np.vstack([_point_at(pts, s, a), pts[inner], _point_at(pts, s, b)])
-        group.add(VMobject(**style).set_points_as_corners(piece))
-    return group
-
-
-def _point_at(pts, s, at):
-    i = int(np.clip(np.searchsorted(s, at) - 1, 0, len(s) - 2))
-    t = (at - s[i]) / (s[i + 1] - s[i]) if s[i + 1] > s[i] else 0.0
-    return pts[i] + t * (pts[i + 1] - pts[i])
-

@@ -13,6 +13,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -628,13 +629,20 @@ def test_a_registered_figure_without_its_module_is_named_by_make():
         "does not exist" in text
 
 
-@pytest.mark.parametrize("imports, matplotlib_loaded", [
-    ("import render.figures.registry, render.publish", False),  # the manifest reads the registry
-    ("import render.figures as f; f.build('convex', 'light')", True),  # drawing: Agg, no pyplot
+VIDEO_CODE = ("manim", "ffmpeg", "scenes", "render.pipeline", "render.ffmpeg", "matplotlib.pyplot")
+
+
+@pytest.mark.parametrize("imports, matplotlib_loaded, never", [
+    # the manifest reads the figure registry without matplotlib
+    ("import render.figures.registry, render.publish", False, ("matplotlib", "manim", "scenes")),
+    # drawing and saving a still: Agg, no pyplot, and nothing of the video side
+    ("import render.figures as f; f.build('convex', 'light')", True, VIDEO_CODE),
+    ("import render.figures as f, tempfile; f.render('convex', tempfile.mkdtemp(), 'dark')", True,
+     VIDEO_CODE),
 ])
-def test_what_the_figures_load(imports, matplotlib_loaded):
+def test_what_the_figures_load(imports, matplotlib_loaded, never):
     code = (f"import sys; {imports}\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] == 'manim' or m == 'matplotlib.pyplot']\n"
+            f"bad = [m for m in sys.modules if any(m == n or m.startswith(n + '.') for n in {never!r})]\n"
             "loaded = 'matplotlib' in sys.modules\n"
             "import matplotlib; print(bad, loaded, matplotlib.get_backend())")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -643,3 +651,31 @@ def test_what_the_figures_load(imports, matplotlib_loaded):
     assert bad == "[]", f"{imports}: loads {bad}"
     assert loaded == str(matplotlib_loaded), f"{imports}: matplotlib loaded: {loaded}"
     assert backend.lower() == "agg"
+
+
+def test_make_draws_each_registered_figure_once_and_then_nothing(tmp_path):
+    """In a copy of the project: ``make -n figures`` runs the figures CLI once per registry entry
+    (the rules are generated from it); after touching one family module only its figures."""
+    from render import sandbox
+
+    root = sandbox.create(tmp_path / "project", git=False)
+    res = sandbox.make(root, "-n", "figures", timeout=300)
+    assert res.returncode == 0, res.stderr
+    drawn = re.findall(r"-m render\.figures --theme light --out media/figures (\S+)$", res.stdout, re.M)
+    assert sorted(drawn) == sorted(FIGURES), res.stdout
+    res = sandbox.make(root, "-n", "figures", "THEME=dark", timeout=300)
+    assert len(re.findall(r"--out media/figures/dark \S+$", res.stdout, re.M)) == len(FIGURES)
+    # as if drawn (newer than every source): nothing to do; then a family module changes
+    later = time.time() + 60
+    for name in FIGURES:
+        for ext in ("png", "svg"):
+            f = root / "media" / "figures" / f"{name}.{ext}"
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_bytes(b"drawn")
+            os.utime(f, (later, later))
+    res = sandbox.make(root, "-n", "figures", timeout=300)
+    assert "render.figures" not in res.stdout, res.stdout
+    os.utime(root / "render" / "figures" / "races.py", (later + 60, later + 60))
+    res = sandbox.make(root, "-n", "figures", timeout=300)
+    drawn = re.findall(r"-m render\.figures --theme light --out media/figures (\S+)$", res.stdout, re.M)
+    assert sorted(drawn) == sorted(n for n, e in FIGURES.items() if e.module == "races"), res.stdout

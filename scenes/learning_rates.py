@@ -81,8 +81,8 @@ class LearningRates(ThemedScene):
     CARD_CENTERS = ((-3.55, 1.36), (3.55, 1.36), (-3.55, -2.17), (3.55, -2.17))
     CONTOUR_CENTER = (-1.95, -0.24)
     CONTOUR_SIZE = 2.1
-    LOSS_CENTER = (1.525, -0.24)
-    LOSS_SIZE = (2.55, 2.1)
+    LOSS_CENTER = (1.55, -0.24)
+    LOSS_SIZE = (2.35, 2.1)  # room for the axis numbers and the step label at the type scale
 
     def construct(self):
         pal = self.pal

@@ -138,15 +138,17 @@ def test_gradient_field(tmp_path, tex_cache):
     path, end = figure_colours("gradient-field-with-paths", "path-0", "path-0-end")
     assert {hex_of(t.get_stroke_color()) for t in scene.trails} == {path}, "descent path"
     assert {hex_of(dot.get_fill_color()) for dot in scene.dots} == {end}, "the descending point"
-    from matplotlib.colors import to_hex
+    # every arrow's colour is the figure's colour for its |∇f| (the same ramp, 0 to the largest)
+    from matplotlib.colors import to_rgb
     from render import figures
     quiver, = figures.build("gradient-field-with-paths", "light").findobj(
         lambda a: a.get_gid() == "field")
-    cmap = quiver.get_cmap()
-    longest = max(scene.field, key=lambda a: a.get_length())
-    shortest = min(scene.field, key=lambda a: a.get_length())
-    assert hex_of(longest.get_color()) == to_hex(cmap(1.0)), "largest |∇f|: the ramp's top"
-    assert hex_of(shortest.get_color()) == to_hex(cmap(0.0)), "smallest |∇f|: the ramp's bottom"
+    cmap, (lo, hi) = quiver.get_cmap(), quiver.get_clim()
+    assert lo == 0 and hi == pytest.approx(scene.field.max_magnitude)
+    for arrow in scene.field:
+        want = np.array(cmap(arrow.magnitude / hi)[:3])  # a 256-entry table: within 1/255
+        got = np.array(to_rgb(hex_of(arrow.get_color())))
+        assert np.abs(got - want).max() <= 2.5 / 255, (arrow.magnitude, got, want)
     # the arrows are the stored field: direction of ∇f at their node, length ∝ |∇f|
     fx, fy, fg = d["field_x"], d["field_y"], d["field_grad"]
     mags = np.linalg.norm(fg, axis=-1)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from render import ffmpeg
+from scenes.components.beats import BEATS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "render"
@@ -261,8 +262,11 @@ def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still:
     return cmd
 
 
-def manim_env(theme: str, data: Path, tex_cache: Path) -> dict:
+def manim_env(theme: str, data: Path, tex_cache: Path, beats: Path | None = None) -> dict:
     env = dict(os.environ)
+    env.pop(BEATS_ENV, None)
+    if beats is not None:
+        env[BEATS_ENV] = str(beats)  # the scene writes its beats there (scenes.components.style)
     env["GD_THEME"] = theme
     env["GD_DATA_DIR"] = str(data)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
@@ -331,7 +335,7 @@ def link_atomic(src: Path, dst: Path) -> None:
 
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
               still: bool = False, verbose: bool = False, log_key: str = "video",
-              tex_cache: Path = TEX_CACHE) -> float:
+              tex_cache: Path = TEX_CACHE, beats: Path | None = None) -> float:
     """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
 
     manim's output goes to ``build/render/logs/<scene>.<log_key>.log``; LaTeX it compiles is looked
@@ -354,7 +358,7 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
         logf.write((" ".join(cmd) + "\n").encode())
         logf.flush()
         sink = None if verbose else logf
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data, tex_cache),
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data, tex_cache, beats),
                                 stdin=subprocess.DEVNULL, stdout=sink,
                                 stderr=subprocess.STDOUT if sink else None,
                                 preexec_fn=_die_with_parent if sys.platform == "linux" else None)
@@ -475,6 +479,17 @@ class Rendered(NamedTuple):
     seconds: float  # manim's wall time
     frames: int
     duration: float
+    beats: Path | None = None  # the scene's beats (see beats_file), when it declared any
+
+
+# Every render records where its scene's beats begin (``self.beat(caption, notes)``), timed by the
+# render itself: build/render/beats/<scene>.<key>.json (key: video, preview). The captions and the
+# lecture deck are made from it.
+BEATS = WORK / "beats"
+
+
+def beats_file(name: str, key: str = "video") -> Path:
+    return BEATS / f"{name}.{key}.json"
 
 
 def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
@@ -487,17 +502,24 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
+    beats = beats_file(name, key)
     with workdir(f"{name}.{key}") as work:
-        raw = work / "raw.mp4"
+        raw, raw_beats = work / "raw.mp4", work / "beats.json"
         seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
-                            log_key=key, tex_cache=tex_cache)
+                            log_key=key, tex_cache=tex_cache, beats=raw_beats)
         info = ffmpeg.video_info(raw)
         reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p")
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
         with atomic_output(out) as tmp:
             ffmpeg.run(ffmpeg.faststart_mp4(raw, tmp, reencode=reencode, comment=comment),
                        what=f"scene {name}: faststart remux")
-    return Rendered(Path(out), seconds, info.frames, info.duration)
+        if raw_beats.exists():
+            with atomic_output(beats) as tmp:
+                shutil.copyfile(raw_beats, tmp)
+        else:
+            beats.unlink(missing_ok=True)
+    return Rendered(Path(out), seconds, info.frames, info.duration,
+                    beats if beats.exists() else None)
 
 
 def render_still(name: str, quality: str, theme: str | None = None, *, out: Path,

@@ -39,6 +39,9 @@ SCENES: dict[str, SceneEntry] = {e.name: e for e in [
                "Four learning rates on the bowl (5x² + y²)/2: slow, good, a bit unstable, unusable."),
     SceneEntry("descent-rule", "descent_rule", "DescentRule", ("hill",),
                "The update rule θ ← θ − α∇f(θ), each symbol tied to the hill in the fog."),
+    SceneEntry("nn-landscape", "nn_landscape", "NNLandscape", ("nn-landscape", "parabolic-regression"),
+               "A small network fits the parabola the line could not: its loss surface and contours "
+               "on the PCA plane of GD's and Adam's paths."),
     *[SceneEntry(f"race-{surface}", "optimizer_race", f"Race{surface.title()}", (f"race-{surface}",),
                  f"Six optimizers race on the {label}: trails, live loss curves, the step counter.")
       for surface, label in (("rosenbrock", "Rosenbrock valley"), ("himmelblau", "Himmelblau surface"),

@@ -71,3 +71,16 @@ def pixel_size(scene) -> float:
 def back_to_data(axes, point) -> np.ndarray:
     """Invert ``axes.c2p``: scene point -> data coordinates."""
     return np.asarray(axes.p2c(point), dtype=float)
+
+
+def check_surface_on_grid(name: str, axes, surface, grid_x, grid_y, heights, faces: int) -> None:
+    """A surface of ``faces`` faces whose vertices (every 7th face checked) map back through
+    ``axes`` to grid nodes (x_j, y_i) at height ``heights[i, j]``."""
+    assert len(surface.submobjects) == faces, f"{name}: {len(surface.submobjects)} faces"
+    for face in surface.submobjects[::7]:
+        for p in face.get_anchors():
+            x, y, z = back_to_data(axes, p)
+            j, i = int(np.argmin(np.abs(grid_x - x))), int(np.argmin(np.abs(grid_y - y)))
+            assert abs(x - grid_x[j]) < 1e-6 and abs(y - grid_y[i]) < 1e-6, f"{name}: vertex off the grid"
+            assert abs(z - heights[i, j]) < 1e-6, (
+                f"{name}: surface height {z:.5f} != grid {heights[i, j]:.5f}")

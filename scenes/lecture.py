@@ -69,6 +69,11 @@ PARTS: tuple[Part, ...] = (
          "There is research on variations of gradient descent to mitigate these problems and train "
          "faster. Six optimizers race from one start on four surfaces.",
          ("race-rosenbrock", "race-himmelblau", "race-rastrigin", "race-saddle")),
+    Part("Where next: a neural network", "A network fits the parabola the line could not",
+         "The line had high bias: no line fits a parabola. A small neural network does, and its "
+         "loss landscape is no longer a bowl; that is where the next posts, on two-layer "
+         "networks, begin.",
+         ("nn-landscape",)),
 )
 
 # The fewest beats a scene of the lecture must declare: the post's scenes three, the races two.

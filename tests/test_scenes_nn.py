@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from core.datafile import load_scenario
-from tests.scene_harness import (back_to_data, check_surface_on_grid, check_video, pixel_size,
-                                 render)
+from scenes import lecture
+from tests.scene_harness import (back_to_data, check_beats, check_surface_on_grid, check_video,
+                                 pixel_size, render)
 
 pytestmark = pytest.mark.render
 
@@ -87,7 +88,7 @@ def test_nn_landscape_scene(tmp_path, monkeypatch):
     for v in losses[-1]:
         assert f"{v:.3f}" in scene.verdict.tex_string
 
-    # five beats, each with a caption and notes, in time order
+    # five beats (a deck's slides): captions, notes, in time order; the scene closes the lecture
+    check_beats("nn-landscape", scene, duration)
     assert len(scene.beats) == 5
-    assert all(b.caption and b.notes for b in scene.beats)
-    assert [b.time for b in scene.beats] == sorted(b.time for b in scene.beats)
+    assert lecture.lecture_scenes()[-1] == "nn-landscape"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from render.figures import style
-from render.figures.common import Ctx, fmt, halo, legend_handles, new_figure
+from render.figures.common import (OPTIMIZER_NAMES, Ctx, fmt, halo, legend_handles, new_figure,
+                                   run_colour, run_label)
 
 import matplotlib as mpl
 from matplotlib.colors import LogNorm
@@ -16,23 +17,9 @@ from matplotlib.lines import Line2D
 # Six optimizers from one start on a classic surface (positions (T+1, 6, 2), in meta["runs"] order).
 # Everything drawn comes from the file: the runs' names and rates, their status steps, the grid, the
 # minima and the saddle points; the only geometry here is where a path crosses the view's border.
-OPTIMIZER_NAMES = {"gd": "GD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-                   "rmsprop": "RMSProp", "adam": "Adam"}
 RACE_SIZE = (12.6, 6.5)
 # Where a run leaves the view: a triangle on the border, pointing the way it went.
 _EXIT_MARKERS = {"top": "^", "bottom": "v", "left": "<", "right": ">"}
-
-
-def run_colour(pal, run: dict, i: int) -> str:
-    """The colour of run ``i`` (its ``meta["runs"]`` record): the theme's colour for its optimizer
-    (the race videos use the same), else by position."""
-    colour = pal.optimizer_colours.get(run["name"])
-    return colour if colour is not None else pal.paths[i % len(pal.paths)]
-
-
-def run_label(run: dict) -> str:
-    """A run's legend entry from its ``meta["runs"]`` record: ``Adam  α = 0.5``."""
-    return rf"{OPTIMIZER_NAMES.get(run['name'], run['name'])}  $\alpha = {run['lr']:g}$"
 
 
 def view_exit(pts: np.ndarray, domain) -> tuple[int, np.ndarray, str] | None:

@@ -70,6 +70,13 @@ FIGURES: dict[str, FigureEntry] = {e.name: e for e in [
     FigureEntry("race-saddle", "races", ("race-saddle",), "Optimizer Race: Saddle",
                 "Six optimizers off the ridge of the saddle x² − y²: where each leaves the view, the loss.",
                 "race"),
+    FigureEntry("neural-net-loss-landscape", "network", ("nn-landscape",), "Neural Net Loss Landscape",
+                "The trained network's loss on two filter-normalised directions (Li et al. 2018): "
+                "a 3-D surface and log-spaced contours."),
+    FigureEntry("neural-net-fit", "network", ("nn-landscape", "parabolic-regression"),
+                "A Network Fits the Parabola",
+                "The parabolic samples, y = x², the best line (loss 1.53) and the network's fits "
+                "after GD and Adam."),
 ]}
 
 

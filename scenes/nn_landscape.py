@@ -321,6 +321,7 @@ class NNLandscape(ThemedThreeDScene):
         line.set_points_as_corners([ax.c2p(px, py) for px, py in piece])
         label = Tex(r"best line", font_size=18, color=pal.muted)
         label.next_to(line.get_end(), UP, buff=0.08).align_to(line.get_end(), RIGHT)
+        label.shift(LEFT * 0.12)  # clear of the panel's frame
         return line, label
 
     def _line_loss_mark(self, ax, loss, steps):

@@ -17,8 +17,11 @@ from render import ffmpeg
 from render.pipeline import ROOT, git_state, read_provenance, registry, sha256, write_text_atomic
 
 SCHEMA = 1
-VIDEO_KINDS = (("videos", ".mp4", "video/mp4"), ("videos", ".webm", "video/webm"),
-               ("videos", ".gif", "image/gif"), ("posters", ".png", "image/png"))
+# A scene's outputs: (folder, suffix, format, MIME type), the video sources in the order a page
+# offers them (AV1 first: smaller; H.264 plays everywhere).
+VIDEO_KINDS = (("videos", ".av1.mp4", "av1", "video/mp4"), ("videos", ".mp4", "h264", "video/mp4"),
+               ("videos", ".gif", "gif", "image/gif"), ("posters", ".png", "poster", "image/png"))
+SOURCE_FORMATS = ("av1", "h264")
 FIGURE_SUFFIXES = {".png": "image/png", ".svg": "image/svg+xml"}
 
 
@@ -38,11 +41,13 @@ def scenario_meta(names, data: Path) -> dict:
     return out
 
 
-def _video_entry(path: Path, media: Path, kind: str, info: ffmpeg.VideoInfo) -> dict:
-    entry = {"path": path.relative_to(media).as_posix(), "type": kind,
+def _video_entry(path: Path, media: Path, fmt: str, kind: str, info: ffmpeg.VideoInfo) -> dict:
+    entry = {"path": path.relative_to(media).as_posix(), "format": fmt, "type": kind,
              "bytes": path.stat().st_size, "sha256": sha256(path),
              "codec": info.codec, "pix_fmt": info.pix_fmt, "width": info.width,
              "height": info.height}
+    if fmt == "av1":  # for <source type="video/mp4; codecs=...">: a browser without AV1 skips it
+        entry["codecs"] = ffmpeg.av1_codecs(info)
     if kind == "image/png":
         entry.update(frames=1, duration=None, fps=None)
     else:
@@ -79,10 +84,10 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
     scenes = registry()
     # ffprobe every video once, several at a time (each counts its packets: about 0.1 s apiece,
     # and the manifest is the last, serial step of a build)
-    present = {name: [(path, kind) for folder, suffix, kind in VIDEO_KINDS
+    present = {name: [(path, fmt, kind) for folder, suffix, fmt, kind in VIDEO_KINDS
                       if (path := media / folder / f"{name}{suffix}").exists()]
                for name in scenes if (media / "videos" / f"{name}.mp4").exists()}
-    paths = [path for items in present.values() for path, _ in items]
+    paths = [item[0] for items in present.values() for item in items]
     with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
         infos = dict(zip(paths, pool.map(ffmpeg.video_info, paths)))
     outputs, scene_list = [], []
@@ -95,8 +100,8 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
             prov = {}
         metas = scenario_meta(entry.data, data)
         paths = []
-        for path, kind in present[name]:
-            item = _video_entry(path, media, kind, infos[path])
+        for path, fmt, kind in present[name]:
+            item = _video_entry(path, media, fmt, kind, infos[path])
             item = {"path": item.pop("path"), "scene": name, "quality": prov.get("quality"),
                     "theme": prov.get("theme"), **item, "scenarios": metas,
                     "commit": prov.get("commit"), "dirty": prov.get("dirty")}
@@ -173,23 +178,33 @@ def _params_line(metas: dict) -> str:
     return " · ".join(parts)
 
 
+LINK_LABELS = {"av1": "AV1", "h264": "MP4", "gif": "GIF", "poster": "PNG"}
+
+
+def source_type(output: dict) -> str:
+    """A ``<source type>``: the MIME type, with the codecs for AV1 (so a browser that cannot
+    decode it takes the next source)."""
+    codecs = output.get("codecs")
+    return f'{output["type"]}; codecs="{codecs}"' if codecs else output["type"]
+
+
 def render_gallery(manifest: dict) -> str:
-    """The gallery page: every video (WebM and MP4 sources, poster, GIF link) and every figure."""
+    """The gallery page: every video (AV1 and H.264 sources, poster, GIF link) and every figure."""
     e = html.escape
     c = _theme_colors()
     by_path = {o["path"]: o for o in manifest["outputs"]}
     cards = []
     for scene in manifest["scenes"]:
         name = scene["name"]
-        outs = {Path(p).suffix: by_path[p] for p in scene["outputs"]}
-        mp4 = outs.get(".mp4")
+        outs = {by_path[p]["format"]: by_path[p] for p in scene["outputs"]}
+        mp4 = outs.get("h264")
         if mp4 is None:
             continue
-        sources = "".join(f'<source src="{e(outs[s]["path"])}" type="{t}">'
-                          for s, t in ((".webm", "video/webm"), (".mp4", "video/mp4")) if s in outs)
-        poster = f' poster="{e(outs[".png"]["path"])}"' if ".png" in outs else ""
-        links = " · ".join(f'<a href="{e(o["path"])}">{s[1:].upper()}</a> {_fmt_bytes(o["bytes"])}'
-                           for s, o in outs.items())
+        sources = "".join(f'<source src="{e(o["path"])}" type="{e(source_type(o))}">'
+                          for f in SOURCE_FORMATS if (o := outs.get(f)))
+        poster = f' poster="{e(outs["poster"]["path"])}"' if "poster" in outs else ""
+        links = " · ".join(f'<a href="{e(o["path"])}">{LINK_LABELS.get(f, f.upper())}</a> '
+                           f'{_fmt_bytes(o["bytes"])}' for f, o in outs.items())
         facts = (f'{mp4["duration"]:.1f} s · {mp4["frames"]} frames · {mp4["width"]}×{mp4["height"]}'
                  f' @ {mp4["fps"]:g} fps · {e(str(mp4.get("quality")))}')
         params = _params_line(mp4.get("scenarios"))

@@ -56,7 +56,8 @@ def rendered(res) -> list[str]:
 
 
 def outputs(name):
-    return [f"videos/{name}.mp4", f"videos/{name}.webm", f"videos/{name}.gif", f"posters/{name}.png"]
+    return [f"videos/{name}.mp4", f"videos/{name}.av1.mp4", f"videos/{name}.gif",
+            f"posters/{name}.png"]
 
 
 def snapshot(media: Path) -> dict:
@@ -70,7 +71,8 @@ def probe(path) -> dict:
                           "-of", "json", str(path)], capture_output=True, text=True, check=True)
     info = json.loads(res.stdout)
     s = info["streams"][0]
-    return {"codec": s["codec_name"], "pix_fmt": s.get("pix_fmt"), "width": s["width"],
+    return {"codec": s["codec_name"], "pix_fmt": s.get("pix_fmt"), "profile": s.get("profile"),
+            "width": s["width"],
             "height": s["height"], "frames": int(s["nb_read_packets"]),
             "duration": float(info["format"].get("duration", 0)),
             "tags": info["format"].get("tags", {})}
@@ -98,8 +100,19 @@ def check_outputs(root, name):
     boxes = top_level_boxes(media / "videos" / f"{name}.mp4")
     assert boxes.index("moov") < boxes.index("mdat"), f"{name}.mp4 is not faststart: {boxes}"
     assert mp4["frames"] == expected_frames(root, name), name
-    webm = probe(media / "videos" / f"{name}.webm")
-    assert (webm["codec"], webm["pix_fmt"], webm["frames"]) == ("vp9", "yuv420p", mp4["frames"])
+    av1 = probe(media / "videos" / f"{name}.av1.mp4")
+    assert (av1["codec"], av1["pix_fmt"], av1["width"], av1["frames"]) == \
+        ("av1", "yuv420p", 256, mp4["frames"])
+    boxes = top_level_boxes(media / "videos" / f"{name}.av1.mp4")
+    assert boxes.index("moov") < boxes.index("mdat"), f"{name}.av1.mp4 is not faststart: {boxes}"
+    master = probe(root / "build" / "render" / "master" / f"{name}.mp4")
+    assert master["frames"] == mp4["frames"]
+    # the master is lossless: x264's lossless profile, and the exports are close to it
+    assert master["profile"] == "High 4:4:4 Predictive", master
+    ref = decode_gray(root / "build" / "render" / "master" / f"{name}.mp4", 256, 144).astype(int)
+    for path in (f"{name}.mp4", f"{name}.av1.mp4"):
+        frames = decode_gray(media / "videos" / path, 256, 144).astype(int)
+        assert np.abs(frames - ref).mean() < 2, path
     gif = media / "videos" / f"{name}.gif"
     g = probe(gif)
     assert g["codec"] == "gif" and g["width"] <= 480 and gif.stat().st_size <= 5_000_000
@@ -130,7 +143,7 @@ def check_manifest(root):
         for scenario in SCENES[entry["scene"]][2]:
             meta = load(root / "build" / "data" / f"{scenario}.npz").meta
             assert entry["scenarios"][scenario] == meta, path
-        if path.endswith((".mp4", ".webm", ".gif")):
+        if path.endswith((".mp4", ".gif")):
             p = probe(f)
             assert entry["frames"] == p["frames"] and entry["duration"] == pytest.approx(p["duration"], abs=0.05)
     return manifest
@@ -161,11 +174,14 @@ def test_make_videos_end_to_end(tmp_path):
         if name == "fixture-parabola":  # it fades out: the poster comes before the fade
             assert closest < len(frames) - 1 and inks[-1] < 0.8 * inks.max()
 
-    # the gallery: every video with both sources and its poster, the descriptions, nothing remote
+    # the gallery: every video with both sources (AV1 first, with its codecs) and its poster, the
+    # descriptions, nothing remote
     page = (media / "index.html").read_text()
     for name, (_, _, _, desc) in SCENES.items():
-        assert f'<source src="videos/{name}.webm" type="video/webm">' in page
-        assert f'<source src="videos/{name}.mp4" type="video/mp4">' in page
+        sources = re.findall(r'<source src="([^"]+)" type="([^"]+)">', page.split(f'id="{name}"')[1])
+        assert [html.unescape(t) for _, t in sources[:2]] == \
+            ['video/mp4; codecs="av01.0.00M.08"', "video/mp4"], sources
+        assert [s for s, _ in sources[:2]] == [f"videos/{name}.av1.mp4", f"videos/{name}.mp4"]
         assert f'poster="posters/{name}.png"' in page and html.escape(desc) in page
     assert "http://" not in page and "https://" not in page and "//" not in page.replace("://", "")
 
@@ -423,7 +439,33 @@ def test_generated_rules_depend_on_each_data_file():
 
     text = makefile_text(REAL)
     for name, e in REAL.items():
-        rule = next(ln for ln in text.splitlines() if ln.startswith(f"$(MEDIA)/videos/{name}.mp4:"))
+        rule = next(ln for ln in text.splitlines() if ln.startswith(f"$(MASTER)/{name}.mp4:"))
         deps = rule.split(":", 1)[1].split()
         assert f"scenes/{e.module}.py" in deps and "$(VIDEO_OPTS)" in deps
         assert sorted(d for d in deps if d.startswith("$(DATA)/")) == sorted(f"$(DATA)/{s}.npz" for s in e.data)
+
+
+def test_without_an_av1_encoder_the_build_says_so_once_and_publishes_the_mp4(tmp_path):
+    root = project(tmp_path, scenes={"fixture-hill": SCENES["fixture-hill"]}, scene_files=FILES[1:])
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    real = subprocess.run(["which", "ffmpeg"], capture_output=True, text=True).stdout.strip()
+    (shim / "ffmpeg").write_text(  # an ffmpeg built without libsvtav1
+        "#!/bin/sh\n"
+        f'case " $* " in *" -encoders "*) {real} "$@" | grep -v libsvtav1; exit ;; '
+        '*libsvtav1*) echo "Unknown encoder libsvtav1" >&2; exit 1 ;; esac\n'
+        f'exec {real} "$@"\n')
+    (shim / "ffmpeg").chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    res = sandbox.make(root, "videos", Q, jobs=2, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if "libsvtav1" in ln]
+    assert len(lines) == 1 and "AV1 skipped" in lines[0] and "apt-get install" in lines[0], res.stderr
+    media = root / "media"
+    assert not list(media.rglob("*.av1.mp4"))
+    check_manifest_formats = json.loads((media / "manifest.json").read_text())
+    assert {o["format"] for o in check_manifest_formats["outputs"]} == {"h264", "gif", "poster"}
+    page = (media / "index.html").read_text()
+    assert '<source src="videos/fixture-hill.mp4" type="video/mp4">' in page and "av01" not in page
+    res = sandbox.make(root, "videos", Q, env=env)  # and nothing to redo
+    assert res.stdout.strip() == NOTHING_TO_DO, res.stdout

@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from core.datafile import load
-from render import ffmpeg
+from render import embeds, ffmpeg
+from render.alt import scene_alt
+from render.captions import read_vtt
 from render.pipeline import ROOT, git_state, read_provenance, registry, sha256, write_text_atomic
 
 SCHEMA = 1
@@ -21,7 +23,6 @@ SCHEMA = 1
 # offers them (AV1 first: smaller; H.264 plays everywhere).
 VIDEO_KINDS = (("videos", ".av1.mp4", "av1", "video/mp4"), ("videos", ".mp4", "h264", "video/mp4"),
                ("videos", ".gif", "gif", "image/gif"), ("posters", ".png", "poster", "image/png"))
-SOURCE_FORMATS = ("av1", "h264")
 FIGURE_SUFFIXES = {".png": "image/png", ".svg": "image/svg+xml"}
 
 
@@ -88,6 +89,7 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
                       if (path := media / folder / f"{name}{suffix}").exists()]
                for name in scenes if (media / "videos" / f"{name}.mp4").exists()}
     paths = [item[0] for items in present.values() for item in items]
+    captions = {name: media / "videos" / f"{name}.vtt" for name in present}
     with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
         infos = dict(zip(paths, pool.map(ffmpeg.video_info, paths)))
     outputs, scene_list = [], []
@@ -99,15 +101,27 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
         except json.JSONDecodeError:
             prov = {}
         metas = scenario_meta(entry.data, data)
+        alt = scene_alt(entry, data)  # what the poster shows, with the numbers of its data
         paths = []
         for path, fmt, kind in present[name]:
             item = _video_entry(path, media, fmt, kind, infos[path])
             item = {"path": item.pop("path"), "scene": name, "quality": prov.get("quality"),
                     "theme": prov.get("theme"), **item, "scenarios": metas,
                     "commit": prov.get("commit"), "dirty": prov.get("dirty")}
+            if fmt == "poster":
+                item["alt"] = alt
             outputs.append(item)
             paths.append(item["path"])
-        scene_list.append({"name": name, "description": entry.description, "module": entry.module,
+        if captions[name].exists():
+            item = {"path": captions[name].relative_to(media).as_posix(), "scene": name,
+                    "quality": prov.get("quality"), "theme": prov.get("theme"),
+                    "format": "captions", "type": "text/vtt", "bytes": captions[name].stat().st_size,
+                    "sha256": sha256(captions[name]), "cues": len(read_vtt(captions[name])),
+                    "scenarios": metas, "commit": prov.get("commit"), "dirty": prov.get("dirty")}
+            outputs.append(item)
+            paths.append(item["path"])
+        scene_list.append({"name": name, "description": entry.description, "alt": alt,
+                           "module": entry.module,
                            "class": entry.cls, "data": list(entry.data), "outputs": paths})
     specs = figure_specs()
     fig_dir = Path(figures) if figures is not None else media / "figures"
@@ -178,17 +192,10 @@ def _params_line(metas: dict) -> str:
     return " · ".join(parts)
 
 
-LINK_LABELS = {"av1": "AV1", "h264": "MP4", "gif": "GIF", "poster": "PNG"}
+LINK_LABELS = {"av1": "AV1", "h264": "MP4", "gif": "GIF", "poster": "PNG", "captions": "VTT"}
 
 
-def source_type(output: dict) -> str:
-    """A ``<source type>``: the MIME type, with the codecs for AV1 (so a browser that cannot
-    decode it takes the next source)."""
-    codecs = output.get("codecs")
-    return f'{output["type"]}; codecs="{codecs}"' if codecs else output["type"]
-
-
-def render_gallery(manifest: dict) -> str:
+def render_gallery(manifest: dict, media: Path | None = None) -> str:
     """The gallery page: every video (AV1 and H.264 sources, poster, GIF link) and every figure."""
     e = html.escape
     c = _theme_colors()
@@ -196,13 +203,10 @@ def render_gallery(manifest: dict) -> str:
     cards = []
     for scene in manifest["scenes"]:
         name = scene["name"]
-        outs = {by_path[p]["format"]: by_path[p] for p in scene["outputs"]}
+        outs = embeds.scene_outputs(scene, by_path)
         mp4 = outs.get("h264")
         if mp4 is None:
             continue
-        sources = "".join(f'<source src="{e(o["path"])}" type="{e(source_type(o))}">'
-                          for f in SOURCE_FORMATS if (o := outs.get(f)))
-        poster = f' poster="{e(outs["poster"]["path"])}"' if "poster" in outs else ""
         links = " · ".join(f'<a href="{e(o["path"])}">{LINK_LABELS.get(f, f.upper())}</a> '
                            f'{_fmt_bytes(o["bytes"])}' for f, o in outs.items())
         facts = (f'{mp4["duration"]:.1f} s · {mp4["frames"]} frames · {mp4["width"]}×{mp4["height"]}'
@@ -211,8 +215,7 @@ def render_gallery(manifest: dict) -> str:
         cards.append(
             f'<article id="{e(name)}"><h2><a href="#{e(name)}">{e(name)}</a></h2>'
             f'<p class="desc">{e(scene["description"])}</p>'
-            f'<video controls loop muted playsinline preload="metadata" width="{mp4["width"]}" '
-            f'height="{mp4["height"]}"{poster}>{sources}</video>'
+            + embeds.video_tag(outs, media=media, label=scene.get("alt")) +
             f'<p class="meta">{facts}<br>{links}'
             + (f'<br>{e(params)}' if params else "") + "</p></article>")
     figs = []
@@ -223,7 +226,7 @@ def render_gallery(manifest: dict) -> str:
         links = " · ".join(f'<a href="{e(o["path"])}">{s[1:].upper()}</a> {_fmt_bytes(o["bytes"])}'
                            for s, o in files.items())
         figs.append(f'<figure id="figure-{e(fig["name"])}"><a href="{e(shown["path"])}">'
-                    f'<img src="{e(shown["path"])}" alt="{e(title)}" loading="lazy"></a>'
+                    + embeds.picture_tag(files, alt=fig.get("alt") or title) + '</a>'
                     f'<figcaption><b>{e(title)}</b> <span class="meta">{e(fig["name"])} · {links}'
                     '</span>' + (f'<br>{e(fig["description"])}' if fig.get("description") else "")
                     + "</figcaption></figure>")
@@ -252,4 +255,4 @@ def render_gallery(manifest: dict) -> str:
 
 def write_gallery(out: Path, manifest_path: Path) -> None:
     manifest = json.loads(Path(manifest_path).read_text())
-    write_text_atomic(out, render_gallery(manifest))
+    write_text_atomic(out, render_gallery(manifest, Path(manifest_path).parent))

@@ -6,6 +6,7 @@ independent of the pipeline: ffprobe, an MP4 box parser, frames decoded by the f
 sha256 of the files, and the scenario data the videos show.
 """
 
+import base64
 import hashlib
 import html
 import json
@@ -57,7 +58,7 @@ def rendered(res) -> list[str]:
 
 def outputs(name):
     return [f"videos/{name}.mp4", f"videos/{name}.av1.mp4", f"videos/{name}.gif",
-            f"posters/{name}.png"]
+            f"videos/{name}.vtt", f"posters/{name}.png"]
 
 
 def snapshot(media: Path) -> dict:
@@ -119,7 +120,39 @@ def check_outputs(root, name):
     assert g["frames"] == mp4["frames"]  # 5 fps source: the GIF keeps every frame
     poster = probe(media / "posters" / f"{name}.png")
     assert (poster["codec"], poster["width"], poster["height"]) == ("png", 256, 144)
+    check_captions(root, name, mp4)
     return mp4
+
+
+def vtt_cues(path):
+    """(start, end, text) of each cue, read with a parser of this test's own."""
+    blocks = Path(path).read_text().split("\n\n")
+    assert blocks[0] == "WEBVTT"
+    cues = []
+    for block in blocks[1:]:
+        lines = [ln for ln in block.split("\n") if ln]
+        i = next(k for k, ln in enumerate(lines) if "-->" in ln)
+        a, b = (sum(float(x) * 60 ** (2 - j) for j, x in enumerate(t.split(":")))
+                for t in lines[i].split(" --> "))
+        cues.append((a, b, " ".join(lines[i + 1:])))
+    return cues
+
+
+def check_captions(root, name, mp4):
+    """Cues where the fixture's beats begin (from its run times: frames at 5 fps), or one cue
+    from the registry description for a scene without beats."""
+    cues = vtt_cues(root / "media" / "videos" / f"{name}.vtt")
+    end = pytest.approx(mp4["duration"], abs=0.21)
+    if name == "fixture-parabola":
+        steps = load(root / "build" / "data" / "convex-1d.npz").meta["steps"]
+        starts = [0.0, 0.8, round((0.8 + 0.2 + 0.05 * steps + 0.2) * 5) / 5]
+        assert [round(c[0], 3) for c in cues] == pytest.approx(starts, abs=0.21), cues
+        assert [c[1] for c in cues[:-1]] == [c[0] for c in cues[1:]] and cues[-1][1] == end
+        assert [c[2] for c in cues] == ["The parabola f(x) = x² &amp; its formula.",
+                                        "The point descends: x ← x − α f'(x).",
+                                        "Everything fades out."]
+    else:
+        assert cues == [(0.0, end, SCENES[name][3])], cues
 
 
 def ink(gray):
@@ -143,6 +176,8 @@ def check_manifest(root):
         for scenario in SCENES[entry["scene"]][2]:
             meta = load(root / "build" / "data" / f"{scenario}.npz").meta
             assert entry["scenarios"][scenario] == meta, path
+        if path.endswith(".vtt"):
+            assert entry["format"] == "captions" and entry["cues"] == len(vtt_cues(f)), path
         if path.endswith((".mp4", ".gif")):
             p = probe(f)
             assert entry["frames"] == p["frames"] and entry["duration"] == pytest.approx(p["duration"], abs=0.05)
@@ -182,6 +217,8 @@ def test_make_videos_end_to_end(tmp_path):
         assert [html.unescape(t) for _, t in sources[:2]] == \
             ['video/mp4; codecs="av01.0.00M.08"', "video/mp4"], sources
         assert [s for s, _ in sources[:2]] == [f"videos/{name}.av1.mp4", f"videos/{name}.mp4"]
+        assert track_text(page.split(f'id="{name}"')[1]) == \
+            (media / "videos" / f"{name}.vtt").read_text()
         assert f'poster="posters/{name}.png"' in page and html.escape(desc) in page
     assert "http://" not in page and "https://" not in page and "//" not in page.replace("://", "")
 
@@ -241,8 +278,7 @@ def test_make_videos_end_to_end(tmp_path):
         killed_during = kill_mid_render(root, "fixture-parabola", sig)
         assert killed_during, f"{sig!r}: the render finished before it could be killed"
         files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
-        assert files == sorted([*[p for n in SCENES for p in outputs(n)], "manifest.json",
-                                "index.html"]), files
+        assert files == published(), files
         assert {p: sha256(media / p) for p in good} == good  # the old, complete files
         if sig == signal.SIGTERM:  # the render process cleaned up after itself
             assert not list((root / "build" / "render" / "tmp").iterdir())
@@ -253,6 +289,57 @@ def test_make_videos_end_to_end(tmp_path):
         check_outputs(root, "fixture-parabola")
         check_manifest(root)
     assert make(root, "videos", Q).stdout.strip() == NOTHING_TO_DO
+
+    # ---------------------------------------------------------------- media/ holds published files
+    files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*"))
+    assert files == sorted({*published(), "embed", "posters", "videos"}), files
+
+    # ---------------------------------------------------------------- embed snippets, BASE_URL
+    check_embeds(root, "../")
+    before = snapshot(media)
+    res = make(root, "videos", Q, "BASE_URL=/assets/gd", jobs=2)  # no trailing slash: added
+    assert rendered(res) == [] and "render.embeds" not in res.stderr, res.stdout
+    after = snapshot(media)
+    assert sorted(p for p in after if after[p] != before[p]) == \
+        sorted(f"embed/{n}.html" for n in SCENES), "only the snippets change"
+    check_embeds(root, "/assets/gd/")
+    res = make(root, "videos", Q, "BASE_URL=/assets/gd")
+    assert res.stdout.strip() == NOTHING_TO_DO, res.stdout
+
+
+def track_text(page: str) -> str:
+    """The captions of the first <track> of ``page``: inline, as a base64 data: URL."""
+    m = re.search(r'<track kind="captions" srclang="en" label="English" '
+                  r'src="data:text/vtt;base64,([A-Za-z0-9+/=]+)" default>', page)
+    assert m, page[:500]
+    return base64.b64decode(m.group(1)).decode("utf-8")
+
+
+def published() -> list[str]:
+    return sorted([*[p for n in SCENES for p in outputs(n)], "manifest.json", "index.html",
+                   *[f"embed/{n}.html" for n in SCENES]])
+
+
+def check_embeds(root, base):
+    """Each video's snippet: the manifest's files with ``base`` before them, in the gallery's
+    order, the track, the size, the description, and nothing but ASCII."""
+    media = root / "media"
+    manifest = json.loads((media / "manifest.json").read_text())
+    by_path = {o["path"]: o for o in manifest["outputs"]}
+    for scene in manifest["scenes"]:
+        name = scene["name"]
+        raw = (media / "embed" / f"{name}.html").read_bytes()
+        assert raw.isascii(), name
+        text = html.unescape(raw.decode())
+        assert text.startswith("<figure") and text.rstrip().endswith("</figure>")
+        assert re.findall(r'<source src="([^"]+)"', raw.decode()) == \
+            [f"{base}videos/{name}.av1.mp4", f"{base}videos/{name}.mp4"]
+        assert track_text(text) == (media / "videos" / f"{name}.vtt").read_text()
+        assert f'poster="{base}posters/{name}.png"' in text
+        mp4 = by_path[f"videos/{name}.mp4"]
+        assert f'width="{mp4["width"]}" height="{mp4["height"]}"' in text
+        assert all(w in text for w in ("playsinline", "muted", "loop"))
+        assert f"<figcaption>{SCENES[name][3]}</figcaption>" in text
 
 
 def manim_running(root) -> list[int]:
@@ -300,6 +387,11 @@ def test_bad_scene_quality_theme_give_one_line_and_status_2(tmp_path):
         (("videos", "QUALITY=ultra"), "unknown QUALITY 'ultra'; valid: low medium high production 4k"),
         (("scene", "SCENE=fixture-hill", "QUALITY=1080p"), "unknown QUALITY '1080p'; valid:"),
         (("videos", "THEME=blue"), "light dark"),
+        (("videos", "BASE_URL=/a b/"), "BASE_URL '/a b/' contains a space"),
+        (("videos", 'BASE_URL=/"x/'), "BASE_URL '/\"x/' contains '\"'"),
+        (("videos", "BASE_URL=/<x>/"), "BASE_URL '/<x>/' contains '<'"),
+        (("videos", "BASE_URL=/it's/"), "contains \"'\""),
+        (("videos", "BASE_URL=javascript:alert(1)"), "is not a folder URL"),
     ]
     for args, message in cases:
         res = make(root, *args, ok=False)
@@ -464,7 +556,7 @@ def test_without_an_av1_encoder_the_build_says_so_once_and_publishes_the_mp4(tmp
     media = root / "media"
     assert not list(media.rglob("*.av1.mp4"))
     check_manifest_formats = json.loads((media / "manifest.json").read_text())
-    assert {o["format"] for o in check_manifest_formats["outputs"]} == {"h264", "gif", "poster"}
+    assert {o["format"] for o in check_manifest_formats["outputs"]} == {"h264", "gif", "captions", "poster"}
     page = (media / "index.html").read_text()
     assert '<source src="videos/fixture-hill.mp4" type="video/mp4">' in page and "av01" not in page
     res = sandbox.make(root, "videos", Q, env=env)  # and nothing to redo

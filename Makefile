@@ -20,7 +20,7 @@ DATA   := build/data
 CORE_SRC := $(wildcard core/*.py)
 SCENARIOS := convex-1d multiple-minima-1d hill gradient-field linear-regression \
              parabolic-regression lr-small lr-good lr-large lr-unstable \
-             race-rosenbrock race-himmelblau race-rastrigin race-saddle
+             race-rosenbrock race-himmelblau race-rastrigin race-saddle nn-landscape
 DATA_FILES := $(SCENARIOS:%=$(DATA)/%.npz)
 PYTEST_ARGS ?=
 

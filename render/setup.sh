@@ -7,10 +7,13 @@ stamp=${1:-.venv/.installed}
 PY=${PYTHON:-python3}
 
 # Debian packages: Cairo and Pango headers for manim's pycairo/manimpango, ffmpeg for the
-# post-processing, LaTeX (standalone class from latex-extra) and dvisvgm for manim's Tex labels.
+# post-processing, LaTeX (standalone class from latex-extra) and dvisvgm for manim's Tex labels,
+# Chromium for the tests that open pages in a real browser (Playwright drives it: tests/browser.py;
+# no browser is ever downloaded).
 apt_pkgs=(build-essential pkg-config libcairo2-dev libpango1.0-dev ffmpeg
-          texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm)
+          texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm chromium)
 brew_pkgs=(pkg-config cairo pango ffmpeg)
+brew_casks=(mactex-no-gui chromium)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -30,7 +33,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
             apt-get update -qq
             apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
         else
-            echo "setup: missing system packages; run: sudo apt-get install -y --no-install-recommends ${missing[*]}  (on macOS: brew install ${brew_pkgs[*]} && brew install --cask mactex-no-gui)" >&2
+            echo "setup: missing system packages; run: sudo apt-get install -y --no-install-recommends ${missing[*]}  (on macOS: brew install ${brew_pkgs[*]} && brew install --cask ${brew_casks[*]})" >&2
             exit 1
         fi
     fi
@@ -38,8 +41,10 @@ else
     for c in ffmpeg ffprobe latex dvisvgm pkg-config; do
         command -v "$c" >/dev/null 2>&1 || missing+=("$c")
     done
+    [ -x /Applications/Chromium.app/Contents/MacOS/Chromium ] || command -v chromium >/dev/null 2>&1 \
+        || missing+=(chromium)
     if [ ${#missing[@]} -gt 0 ]; then
-        echo "setup: missing ${missing[*]}; on macOS run: brew install ${brew_pkgs[*]} && brew install --cask mactex-no-gui" >&2
+        echo "setup: missing ${missing[*]}; on macOS run: brew install ${brew_pkgs[*]} && brew install --cask ${brew_casks[*]}" >&2
         exit 1
     fi
 fi

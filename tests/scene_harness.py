@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import numpy as np
 TINY = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
 
 
-def render(name: str, tmp_path: Path, **overrides):
+def render(name: str, tmp_path: Path, *, beats: bool = True, **overrides):
+    """Render scene ``name`` in-process; with ``beats`` (the default) its beats are checked too
+    (:func:`check_beats`), so every scene test also checks the scene's beats."""
     from manim import tempconfig
 
     from scenes.registry import SCENES
@@ -33,7 +36,34 @@ def render(name: str, tmp_path: Path, **overrides):
         scene.render()
         duration = scene.renderer.time
     assert out.exists(), f"{name}: no video at {out}"
+    if beats:
+        check_beats(name, scene, duration)
     return scene, out, duration
+
+
+def check_beats(name: str, scene, duration: float) -> None:
+    """The scene's beats (``self.beat(caption, notes)``) make a deck: a scene of the lecture
+    (scenes/lecture.py) declares at least its minimum (three, two for a race); every beat has a
+    caption and one to three sentences of notes; the first begins at 0 and each one later than
+    the one before (at least one animation apiece: a slide each), within the scene."""
+    from scenes import lecture
+
+    beats = list(getattr(scene, "beats", []))
+    if name in lecture.lecture_scenes():
+        want = lecture.min_beats(name)
+        assert len(beats) >= want, f"{name}: {len(beats)} beats, a scene of the lecture needs {want}"
+    if not beats:
+        return
+    assert beats[0].time == 0.0, f"{name}: the first beat begins at {beats[0].time} s, not 0"
+    for prev, b in zip(beats, beats[1:]):
+        assert b.time > prev.time, (f"{name}: beat {b.index} ({b.caption[:40]!r}) begins at "
+                                    f"{b.time} s, no later than beat {prev.index}: nothing to show")
+    assert beats[-1].time < duration, f"{name}: the last beat begins at the scene's end"
+    for b in beats:
+        assert b.caption.strip(), f"{name}: beat {b.index} has no caption"
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", b.notes.strip()) if x]
+        assert 1 <= len(sentences) <= 3, (f"{name}: beat {b.index} has {len(sentences)} sentences "
+                                          f"of notes (one to three): {b.notes!r}")
 
 
 def probe(path: Path) -> dict:

@@ -33,7 +33,7 @@ def test_beats_change_no_frame_and_are_timed_by_the_render(tmp_path, monkeypatch
 
     monkeypatch.delenv(BEATS_ENV)
     monkeypatch.setattr(style._Themed, "beat", lambda self, caption, notes: None)
-    _, without, _ = render("convex-descent", tmp_path / "b")
+    _, without, _ = render("convex-descent", tmp_path / "b", beats=False)
 
     a, b = frame_hashes(with_beats), frame_hashes(without)
     assert len(a) == len(b) > 0, f"{len(a)} frames with beats, {len(b)} without"

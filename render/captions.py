@@ -49,7 +49,8 @@ SYMBOLS = {
 }
 SPACING = {",": " ", ";": " ", ":": " ", "!": "", "quad": " ", "qquad": " "}
 SUPERSCRIPTS = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUBSCRIPTS = str.maketrans("0123456789+-−()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_PLAIN_SUB = re.compile(r"(?<=\w)_(\([^()\s]+\)|[0-9a-z]\b)")  # x_i, x_(i+1) in plain text
 _MACRO = re.compile(r"\\([A-Za-z]+|[,;:! ])")
 _BINDING = re.compile(r"\\(nabla|partial)\s+")  # ∇ and ∂ bind to what follows: ∇f, ∂x
 _GROUP = r"\{((?:[^{}]|\{[^{}]*\})*)\}"  # one level of nested braces
@@ -98,7 +99,15 @@ def readable(text: str) -> str:
     Unicode, whitespace (newlines included) collapsed to single spaces."""
     text = re.sub(r"\$\$?(.+?)\$?\$", lambda m: _math(m.group(1)), text)
     text = _MACRO.sub(lambda m: SPACING.get(m.group(1), SYMBOLS.get(m.group(1), m.group(0))), text)
+    text = _PLAIN_SUB.sub(lambda m: _plain_sub(m.group(1)), text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _plain_sub(body: str) -> str:
+    """``i`` or ``(i+1)`` after an underscore as subscript characters, when all have one."""
+    inner = body[1:-1] if body.startswith("(") else body
+    sub = inner.translate(SUBSCRIPTS)
+    return sub if all(c != t for c, t in zip(inner, sub)) else "_" + body
 
 
 # --------------------------------------------------------------------------- cues and WebVTT

@@ -17,11 +17,12 @@ from scenes.components.beats import Beat, write_beats
 @pytest.mark.parametrize("tex, plain", [
     (r"$\theta \gets \theta - \alpha \nabla f(\theta)$", "θ ← θ − α ∇f(θ)"),
     (r"the rule $x_{i+1} = x_i - \alpha \frac{\partial f}{\partial x}(x_i)$",
-     "the rule x_(i+1) = x_i − α ∂f/∂x(x_i)"),
+     "the rule xᵢ₊₁ = xᵢ − α ∂f/∂x(xᵢ)"),
     (r"the bowl $(5x^2 + y^2)/2$", "the bowl (5x² + y²)/2"),
     (r"$\alpha = 10^{-3}$, loss 1e-3", "α = 10⁻³, loss 1e-3"),
     (r"$\theta_0$ and $x^{(k)}$", "θ₀ and x^(k)"),
-    ("x_(i+1) = x_i − α ∂f/∂x(x_i)", "x_(i+1) = x_i − α ∂f/∂x(x_i)"),  # already plain: unchanged
+    ("x_(i+1) = x_i − α ∂f/∂x(x_i)", "xᵢ₊₁ = xᵢ − α ∂f/∂x(xᵢ)"),  # plain text's subscripts too
+    ("snake_case_name and x_(best)", "snake_case_name and x_(best)"),  # no subscript b: unchanged
     ("two\n  lines", "two lines"),
 ])
 def test_readable_writes_formulas_in_plain_unicode(tex, plain):

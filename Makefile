@@ -18,9 +18,16 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   := build/data
 CORE_SRC := $(wildcard core/*.py)
-SCENARIOS := convex-1d multiple-minima-1d hill gradient-field linear-regression \
-             parabolic-regression lr-small lr-good lr-large lr-unstable \
-             race-rosenbrock race-himmelblau race-rastrigin race-saddle nn-landscape
+# The scenario names, from core/scenarios.py (python -m core makefile), for every goal but those
+# that read no data: `make help` on a fresh checkout must not set anything up.
+SCENARIOS_MK := build/scenarios.mk
+NO_DATA_GOALS := help setup clean list snapshots
+ifneq ($(filter-out $(NO_DATA_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+-include $(SCENARIOS_MK)
+endif
+$(SCENARIOS_MK): core/scenarios.py | $(STAMP)
+	@mkdir -p $(@D)
+	@$(PY) -m core makefile --out $@
 DATA_FILES := $(SCENARIOS:%=$(DATA)/%.npz)
 PYTEST_ARGS ?=
 
@@ -35,13 +42,11 @@ setup: $(STAMP) ## install system packages (apt, when root) and .venv with pip i
 
 # Data. A scenario's stamp records that it was recomputed from the current core/; its .npz is
 # rewritten only when its bytes change, so what reads it reruns only then. The stamps are brought up
-# to date first, as prerequisites of an included makefile (at the end of this file): make then
-# starts over and compares the data files' real times (make has no "restat"), so `make -n videos`
-# lists only what a build redoes. (make updates included makefiles even under -n or -q, so those
-# may recompute data; they never render.)
+# to date first, as prerequisites of an included makefile (DATA_MK, at the end of this file): make
+# then starts over and compares the data files' real times (make has no "restat"), so
+# `make -n videos` lists only what a build redoes. (make updates included makefiles even under -n
+# or -q, so those may recompute data; they never render.)
 DATA_MK := $(DATA)/.up-to-date.mk
-$(DATA_MK): $(SCENARIOS:%=$(DATA)/.%.stamp)
-	@echo '# the scenario stamps were up to date when this was written' > $@
 
 define compute_scenario
 @mkdir -p $(DATA)
@@ -77,11 +82,21 @@ clean: ## remove build/ and media/ (keeps .venv)
 # The render pipeline (videos, figures, scene previews) lives beside its code.
 include $(sort $(wildcard render/*.mk))
 
-# The data first (see DATA_MK above), for the goals that read it, and only in make's first pass: a
-# file dated in the future (clock skew) would otherwise make every pass start another.
+# The data first (see DATA_MK above), for the goals that read it: in make's first pass, and again
+# only when the scenario list it was brought up to date for is not the current one (the list was
+# just generated): a file dated in the future (clock skew) would otherwise make every pass start
+# another.
 DATA_GOALS := data test bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
-ifeq ($(MAKE_RESTARTS),)
 ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
-include $(DATA_MK)
+-include $(DATA_MK)
+ifeq ($(MAKE_RESTARTS),)
+DATA_MK_DUE := yes
+else ifneq ($(strip $(DATA_MK_SCENARIOS)),$(strip $(SCENARIOS)))
+DATA_MK_DUE := yes
 endif
+endif
+ifdef DATA_MK_DUE
+$(DATA_MK): $(SCENARIOS:%=$(DATA)/.%.stamp)
+	@printf '%s\n' '# the scenario stamps were up to date for these scenarios when this was written' \
+	  'DATA_MK_SCENARIOS := $(SCENARIOS)' > $@
 endif

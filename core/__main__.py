@@ -1,5 +1,5 @@
 """``python -m core list | run NAME [--out FILE] [--lr X] [--steps N] [--start X[,Y]]
-[--layers 1,16,16,1] [--activation tanh] | data``."""
+[--layers 1,16,16,1] [--activation tanh] | data | makefile --out FILE``."""
 
 from __future__ import annotations
 
@@ -89,6 +89,8 @@ def main(argv=None) -> int:
                        help=f"a network scenario's hidden activation: {', '.join(mlp.ACTIVATIONS)}")
     p_data = sub.add_parser("data", help="write every scenario's data file")
     p_data.add_argument("--outdir", type=Path, default=None)
+    p_mk = sub.add_parser("makefile", help="write the scenario list for the Makefile")
+    p_mk.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
     if args.command == "list":
@@ -105,6 +107,11 @@ def main(argv=None) -> int:
         out = args.out or datafile.data_dir() / f"{args.name}.npz"
         changed = datafile.save(out, arrays, meta)
         print(f"{out}: {'written' if changed else 'unchanged'}")
+        return 0
+    if args.command == "makefile":
+        text = ("# Generated from core/scenarios.py by `python -m core makefile`; do not edit.\n"
+                f"SCENARIOS := {' '.join(scenarios.SCENARIOS)}\n")
+        datafile.write_atomic(args.out, text.encode(), always=True)  # its time tells make it is new
         return 0
     outdir = args.outdir or datafile.data_dir()
     for name in scenarios.SCENARIOS:

@@ -42,13 +42,14 @@ def encode(arrays: dict, meta: dict) -> bytes:
     return buf.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` via a temp file and rename; skip if the bytes are unchanged.
+def write_atomic(path: Path, data: bytes, *, always: bool = False) -> bool:
+    """Write ``data`` to ``path`` via a temp file and rename; skip if the bytes are unchanged
+    (unless ``always``).
 
     Returns True when the file was (re)written.
     """
     path = Path(path)
-    if path.exists() and path.read_bytes() == data:
+    if not always and path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

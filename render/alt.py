@@ -237,3 +237,12 @@ def scene_alt(entry, data_dir: Path) -> str:
     if not template:
         return entry.description
     return fill(template, entry.data, data_dir, f"scene {entry.name}")
+
+
+def figure_alt(entry, data_dir: Path) -> str:
+    """A figure's alt text: its registry template filled from its data, or, for an entry without
+    one, its title and description."""
+    template = getattr(entry, "alt", "") or ""
+    if not template:
+        return f"{entry.title}: {entry.description}"
+    return fill(template, entry.data, data_dir, f"figure {entry.name}")

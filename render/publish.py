@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import ast
 import html
 import json
 import os
@@ -14,9 +13,10 @@ from pathlib import Path
 
 from core.datafile import load
 from render import embeds, ffmpeg
-from render.alt import scene_alt
+from render.alt import figure_alt, scene_alt
 from render.captions import read_vtt
-from render.pipeline import ROOT, git_state, read_provenance, registry, sha256, write_text_atomic
+from render.figures.registry import FIGURES
+from render.pipeline import git_state, read_provenance, registry, sha256, write_text_atomic
 
 SCHEMA = 1
 # A scene's outputs: (folder, suffix, format, MIME type), the video sources in the order a page
@@ -55,27 +55,6 @@ def _video_entry(path: Path, media: Path, fmt: str, kind: str, info: ffmpeg.Vide
         entry.update(frames=info.frames, duration=round(info.duration, 6),
                      fps=round(float(info.fps), 6))
     return entry
-
-
-def figure_specs(path: Path = ROOT / "render" / "figures.py") -> dict:
-    """``{name: {title, data, description}}`` read from render/figures.py's ``FigureSpec(...)``
-    entries without importing matplotlib; empty when the file is absent or unreadable."""
-    try:
-        tree = ast.parse(Path(path).read_text())
-    except (OSError, SyntaxError):
-        return {}
-    out = {}
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "FigureSpec"
-                and len(node.args) >= 2):
-            try:
-                vals = [ast.literal_eval(a) for a in node.args[:4]]
-            except ValueError:
-                continue
-            vals += [None] * (4 - len(vals))
-            name, title, data, desc = vals
-            out[name] = {"title": title, "data": list(data or ()), "description": desc}
-    return out
 
 
 def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict:
@@ -123,26 +102,29 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
         scene_list.append({"name": name, "description": entry.description, "alt": alt,
                            "module": entry.module,
                            "class": entry.cls, "data": list(entry.data), "outputs": paths})
-    specs = figure_specs()
     fig_dir = Path(figures) if figures is not None else media / "figures"
     fig_files = sorted(p for p in fig_dir.glob("*")
                        if p.suffix in FIGURE_SUFFIXES and not p.name.startswith(".")) \
         if fig_dir.is_dir() else []
-    figure_list = {}
+    figure_list, alts = {}, {}
     for path in fig_files:
-        spec = specs.get(path.stem, {})
+        entry = FIGURES.get(path.stem)
+        if entry is not None and path.stem not in alts:
+            alts[path.stem] = figure_alt(entry, data)
         size = png_size(path) if path.suffix == ".png" else None
         item = {"path": path.relative_to(media).as_posix(), "figure": path.stem,
                 "type": FIGURE_SUFFIXES[path.suffix], "bytes": path.stat().st_size,
                 "sha256": sha256(path), "width": size[0] if size else None,
-                "height": size[1] if size else None, "title": spec.get("title"),
-                "scenarios": scenario_meta(spec.get("data", ()), data)}
-        prov = read_provenance(path, item["sha256"])  # recorded when it was drawn (render/figures.py)
+                "height": size[1] if size else None, "title": entry.title if entry else None,
+                "scenarios": scenario_meta(entry.data if entry else (), data),
+                "alt": alts.get(path.stem)}
+        prov = read_provenance(path, item["sha256"])  # recorded by render.figures.render
         item.update(theme=prov.get("theme"), commit=prov.get("commit"), dirty=prov.get("dirty"))
         outputs.append(item)
-        fig = figure_list.setdefault(path.stem, {"name": path.stem, "title": spec.get("title"),
-                                                 "description": spec.get("description"),
-                                                 "data": spec.get("data", []), "outputs": []})
+        fig = figure_list.setdefault(path.stem, {
+            "name": path.stem, "title": entry.title if entry else None,
+            "description": entry.description if entry else None, "alt": alts.get(path.stem),
+            "data": list(entry.data) if entry else [], "outputs": []})
         fig["outputs"].append(item["path"])
     state = git_state()
     return {"schema": SCHEMA, "commit": state["commit"], "dirty": state["dirty"],

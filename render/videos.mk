@@ -119,7 +119,7 @@ VIDEOS_FIGURES := $(FIGURES)
 VIDEOS_FIG_DIR := $(or $(FIG_DIR),$(MEDIA)/figures)
 
 $(MEDIA)/manifest.json: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(DATA_FILES) \
-                        scenes/registry.py render/publish.py
+                        scenes/registry.py render/figures/registry.py render/publish.py
 	@$(RENDER) manifest --media $(MEDIA) --figures $(VIDEOS_FIG_DIR) --data-dir $(DATA) --out $@
 $(MEDIA)/index.html: $(MEDIA)/manifest.json render/publish.py assets/theme.json
 	@$(RENDER) gallery --media $(MEDIA) --theme $(THEME) --out $@

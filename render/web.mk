@@ -12,7 +12,10 @@ CAPTION_FILES  = $(SCENE_NAMES:%=$(MEDIA)/videos/%.vtt)
 $(MEDIA)/videos/%.vtt: $(MASTER)/%.mp4 $(CAPTION_SRC)
 	@$(PY) -m render.captions $* --video $< --beats $(RBUILD)/beats/$*.video.json --out $@
 
-$(MEDIA)/manifest.json: $(CAPTION_FILES)
+# The manifest lists the captions and carries the alt text (render/alt.py fills the registries'
+# templates); the gallery is built with the snippets' markup, the captions inline.
+$(MEDIA)/manifest.json: $(CAPTION_FILES) render/alt.py render/captions.py
+$(MEDIA)/index.html: render/embeds.py
 videos: $(CAPTION_FILES)
 
 # Embed snippets. BASE_URL (default: paths relative to media/embed/) is checked before anything

@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT
 from core.datafile import load
 from render import alt
+from render.figures.registry import FIGURES
 from scenes.registry import SCENES, SceneEntry
 
 DATA = ROOT / "build" / "data"
@@ -75,3 +76,21 @@ def test_bad_templates_name_the_scene_and_what_is_valid():
     with pytest.raises(alt.AltError, match="names scenario 'hill', which it does not show; valid: convex-1d"):
         alt.scene_alt(entry, DATA)
     assert alt.scene_alt(entry._replace(alt=""), DATA) == "d"  # no template: the description
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_every_figure_has_alt_text_with_the_numbers_of_its_data(name):
+    entry = FIGURES[name]
+    assert entry.alt, f"{name} has no alt template"
+    text = alt.figure_alt(entry, DATA)
+    assert "{" not in text and 50 < len(text) < 500, text
+    assert 1 <= len(re.findall(r"[.!?](?:\s|$)", text)) <= 2, f"{name}: one or two sentences: {text}"
+    assert re.search(r"\d", text), text
+
+
+def test_figure_alt_numbers_from_the_data():
+    d = data("lr-unstable")
+    text = alt.figure_alt(FIGURES["lr-unusable"], DATA)
+    final = d.arrays["losses"][-1, 0]
+    mant, exp = f"{final:.2e}".split("e")
+    assert f"{float(mant):.3g}×10" in text and f"α = {d.meta['params']['lr']:g}" in text

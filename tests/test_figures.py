@@ -22,10 +22,11 @@ import pytest
 from conftest import ROOT
 
 from core import datafile, scenarios
-from render import figstyle, figures, pipeline, publish
-from render.figures import FIGURES
+from render import figures, pipeline, publish
+from render.figures import FIGURES, common, races, registry
+from render.figures import style as figstyle
 
-import matplotlib as mpl  # noqa: E402  (after render.figstyle chose the Agg backend)
+import matplotlib as mpl  # noqa: E402  (after render.figures.style chose the Agg backend)
 import matplotlib.image as mpimg  # noqa: E402
 from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
@@ -219,7 +220,7 @@ def check_race_data(fig, scenario):
     handle_colours = [color(h) for h in legend.legend_handles]
     assert len(set(handle_colours)) == len(runs), f"six runs need six colours: {handle_colours}"
     for i, run in enumerate(runs):
-        name = figures.OPTIMIZER_NAMES[run["name"]]
+        name = races.OPTIMIZER_NAMES[run["name"]]
         what = f"{scenario} run {i} ({run['name']})"
         assert labels[i].startswith(name) and f"{run['lr']:g}" in labels[i], (what, labels[i])
         assert f"{run['lr']:g}" == f"{d.meta['params']['lr'][i]:g}"
@@ -306,7 +307,7 @@ def check_race_rastrigin(fig, pal):
     together = [i for i in range(len(ends)) if np.hypot(*(ends[i] - ends[0])) < 0.02 * (x1 - x0)]
     assert len(together) >= 2
     label = art(fig, "end-label-0").get_text()
-    assert label.split(", ") == [figures.OPTIMIZER_NAMES[d.meta["runs"][i]["name"]] for i in together]
+    assert label.split(", ") == [races.OPTIMIZER_NAMES[d.meta["runs"][i]["name"]] for i in together]
 
 
 def check_race_saddle(fig, pal):
@@ -386,8 +387,8 @@ def inproc_dir(tmp_path_factory):
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_figure_builds_and_shows_its_data(name, monkeypatch, fresh_render, inproc_dir):
     read = []
-    real = figures.load_scenario
-    monkeypatch.setattr(figures, "load_scenario", lambda s: read.append(s) or real(s))
+    real = common.load_scenario
+    monkeypatch.setattr(common, "load_scenario", lambda s: read.append(s) or real(s))
     fig = figures.build(name, "light")
     assert sorted(set(read)) == sorted(FIGURES[name].data), \
         f"{name} reads {sorted(set(read))}, FIGURES (and the Makefile) list {FIGURES[name].data}"
@@ -585,20 +586,49 @@ def test_cli_list():
     assert all(len(ln.split(None, 1)[1]) > 20 for ln in lines), "each name has a description"
 
 
-# --------------------------------------------------------------------- the Makefile mirrors FIGURES
-def test_makefile_lists_exactly_the_data_each_figure_reads():
-    text = (ROOT / "render" / "figures.mk").read_text()
-    found = {name: sorted(value.split())
-             for name, value in re.findall(r"^FIG_DATA_(\S+)\s*:=\s*(.*)$", text, re.M)}
-    assert found == {n: sorted(s.data) for n, s in FIGURES.items()}
-    for prereq in ("render/figures.py", "render/figstyle.py", "assets/theme.json"):
-        assert prereq in text
+# --------------------------------------------------------------------- make rules from the registry
+def test_generated_rules_list_exactly_the_module_and_data_each_figure_reads():
+    text = registry.makefile_text()
+    rules = {m.group(1): m.group(3).split()
+             for m in re.finditer(r"^\$\(FIG_DIR\)/(\S+)\.png \$\(FIG_DIR\)/(\S+)\.svg: (.*)$", text, re.M)}
+    assert sorted(rules) == sorted(FIGURES)
+    for name, deps in rules.items():
+        e = FIGURES[name]
+        assert deps[0] == f"render/figures/{e.module}.py", (name, deps)
+        assert (ROOT / deps[0]).is_file(), deps[0]
+        assert sorted(d for d in deps if d.startswith("$(DATA)/")) == sorted(f"$(DATA)/{s}.npz" for s in e.data)
+        assert deps[-1] == "$(FIG_COMMON)", (name, deps)
+    names = re.search(r"^FIGURE_NAMES := (.*)$", text, re.M).group(1).split()
+    assert names == list(FIGURES)
+    common_files = re.search(r"^FIG_COMMON := (.*)$", text, re.M).group(1).split()
+    families = {f"render/figures/{e.module}.py" for e in FIGURES.values()}
+    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "render" / "figures").glob("*.py")}
+    assert set(common_files) - {"$(FIG_THEME_SRC)"} == package - families
+    assert "$(FIG_THEME_SRC)" in common_files
+    static = (ROOT / "render" / "figures.mk").read_text()
+    assert "FIG_THEME_SRC := assets/theme.json" in static
+    assert not re.search(r"^\$\(FIG_DIR\)/[a-z]", static, re.M), "figures.mk lists figures by hand"
 
 
-def test_figures_load_neither_manim_nor_pyplot():
-    code = ("import sys, render.figures as f; f.build('convex', 'light');"
-            "bad = [m for m in sys.modules if m.split('.')[0] == 'manim' or m == 'matplotlib.pyplot'];"
-            "import matplotlib; print(bad, matplotlib.get_backend()); sys.exit(1 if bad else 0)")
+def test_a_registered_figure_without_its_module_is_named_by_make():
+    ghost = {"ghost": registry.FigureEntry("ghost", "no_such_family", ("hill",), "Ghost", "Not written.")}
+    text = registry.makefile_text(ghost)
+    assert "render/figures/no_such_family.py:\n\t@echo 'figure ghost: render/figures/no_such_family.py " \
+        "does not exist" in text
+
+
+@pytest.mark.parametrize("imports, matplotlib_loaded", [
+    ("import render.figures.registry, render.publish", False),  # the manifest reads the registry
+    ("import render.figures as f; f.build('convex', 'light')", True),  # drawing: Agg, no pyplot
+])
+def test_what_the_figures_load(imports, matplotlib_loaded):
+    code = (f"import sys; {imports}\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] == 'manim' or m == 'matplotlib.pyplot']\n"
+            "loaded = 'matplotlib' in sys.modules\n"
+            "import matplotlib; print(bad, loaded, matplotlib.get_backend())")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.split()[-1].lower() == "agg"
+    assert r.returncode == 0, r.stderr
+    bad, loaded, backend = r.stdout.rsplit(None, 2)
+    assert bad == "[]", f"{imports}: loads {bad}"
+    assert loaded == str(matplotlib_loaded), f"{imports}: matplotlib loaded: {loaded}"
+    assert backend.lower() == "agg"

@@ -7,6 +7,8 @@ plays from its first source (AV1; currentTime advances), its captions load (cues
 has naturalWidth > 0 and a non-empty alt, no console error, and no request that is not file:.
 """
 
+import json
+import re
 import subprocess
 import sys
 
@@ -79,6 +81,10 @@ def check(shown, log, n_videos, n_images):
 def test_gallery_plays_every_video_with_captions_offline(gallery):
     shown, log = probe(gallery / "index.html")
     check(shown, log, len(NAMES), len(FIGURES))
+    manifest = json.loads((gallery / "manifest.json").read_text())
+    assert sorted(i["alt"] for i in shown["images"]) == sorted(f["alt"] for f in manifest["figures"])
+    assert sorted(v["label"] for v in shown["videos"]) == sorted(s["alt"] for s in manifest["scenes"])
+    assert all(re.search(r"\d", i["alt"]) for i in shown["images"])  # with its numbers
     assert sorted(v["current"].rsplit("/", 1)[1] for v in shown["videos"]) == \
         sorted(f"{n}.av1.mp4" for n in NAMES)
 

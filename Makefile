@@ -71,7 +71,8 @@ snapshots: $(STAMP) ## regenerate the committed snapshot baselines on purpose
 
 bench: $(STAMP) $(DATA_FILES) ## run the benchmarks and print their figures
 	$(PY) -m render.bench
-	$(PY) -m render.bench_render
+	$(PY) -m render.bench_render --masters build/bench/masters
+	$(PY) -m render.bench_formats --masters build/bench/masters
 
 clean: ## remove build/ and media/ (keeps .venv)
 	rm -rf build media

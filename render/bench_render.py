@@ -4,8 +4,9 @@
                                   [--skip-scenes] [--skip-build] [--out build/bench/render.json]
 
 1. Per scene, at each quality (default low and high): manim's render seconds and frames/s, and at
-   the last quality the export seconds as ``make`` runs them: WebM and GIF from one decode
-   (``render web``), then the poster judged from the GIF. Written to a temporary folder. Each
+   the last quality, rendered losslessly as ``make videos`` does, the export seconds as ``make``
+   runs them: the H.264 MP4, the AV1 MP4 and the GIF from one decode of that master (``render
+   web``), then the poster judged from the GIF. Written to a temporary folder. Each
    scene gets a TeX cache of its own, empty at first: at the first quality it renders twice, the
    first time typesetting every formula as on a fresh machine ("first s"), then with its formulas
    cached as when an author renders it again ("render s", the figure the targets speak of).
@@ -42,7 +43,7 @@ from render import exports, pipeline, sandbox
 from render.pipeline import ROOT, RenderError
 
 
-def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
+def bench_scenes(names, qualities, tmp: Path, masters: Path | None = None) -> list[dict]:
     rows = []
     print(f"{'scene':<22}{'quality':>9}{'frames':>8}{'first s':>9}{'render s':>10}{'frames/s':>10}"
           f"{'web s':>8}{'poster s':>9}")
@@ -52,11 +53,13 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
             row = {"scene": name, "quality": quality}
             try:
                 tex = tmp / f"tex-{name}"
+                last = qi == len(qualities) - 1  # the master make videos renders, then exports
                 if qi == 0:  # typesets every formula of the scene, into the empty cache
                     cold = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}-first",
-                                                 tex_cache=tex)
+                                                 tex_cache=tex, lossless=last)
                     row["first_seconds"] = round(cold.seconds, 2)
-                r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}", tex_cache=tex)
+                r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}", tex_cache=tex,
+                                          lossless=last)
             except (RenderError, pipeline.MissingTool) as exc:
                 row["error"] = str(exc).splitlines()[0]
                 print(f"{name:<22}{quality:>9}  failed: {row['error']}", flush=True)
@@ -67,15 +70,18 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
             first_col = f"{row['first_seconds']:>9.1f}" if "first_seconds" in row else " " * 9
             line = (f"{name:<22}{quality:>9}{r.frames:>8}{first_col}{r.seconds:>10.1f}"
                     f"{r.frames / r.seconds:>10.1f}")
-            if qi == len(qualities) - 1:  # the exports, at the last (highest) quality
-                webm, gif = tmp / f"{name}.webm", tmp / f"{name}.gif"
-                for kind, fn in (("web", lambda: exports.make_webm_and_gif(out, webm, gif)),
+            if last:  # the exports, at the last (highest) quality
+                mp4, av1, gif = tmp / f"{name}.web.mp4", tmp / f"{name}.av1.mp4", tmp / f"{name}.gif"
+                for kind, fn in (("web", lambda: exports.make_web(out, mp4, av1, gif)),
                                  ("poster", lambda: exports.make_poster(out, tmp / f"{name}.png",
                                                                         samples=gif))):
                     t0 = time.perf_counter()
                     fn()
                     row[f"{kind}_seconds"] = round(time.perf_counter() - t0, 2)
                 line += f"{row['web_seconds']:>8.1f}{row['poster_seconds']:>9.1f}"
+                if masters is not None:  # kept for render.bench_formats
+                    masters.mkdir(parents=True, exist_ok=True)
+                    shutil.move(out, masters / f"{name}.mp4")
             print(line, flush=True)
             rows.append(row)
     return rows
@@ -169,6 +175,8 @@ def main(argv=None) -> int:
     p.add_argument("--skip-scenes", action="store_true")
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--out", default=str(ROOT / "build" / "bench" / "render.json"))
+    p.add_argument("--masters", default=None,
+                   help="keep the lossless renders of the last quality here (<scene>.mp4)")
     args = p.parse_args(argv)
 
     scenes = pipeline.registry()
@@ -183,7 +191,8 @@ def main(argv=None) -> int:
         if not args.skip_scenes:
             print(f"== per scene ({len(names)} scenes; manim's seconds incl. start-up; first = no formula "
                   f"typeset yet, render = again)")
-            result["scenes"] = bench_scenes(names, qualities, tmp)
+            result["scenes"] = bench_scenes(names, qualities, tmp,
+                                            Path(args.masters) if args.masters else None)
         if not args.skip_build:
             print(f"== whole make videos, QUALITY={args.build_quality} (in a copy of the project)")
             result["build"] = bench_build(args.build_quality, tmp)

@@ -3,9 +3,11 @@
     python -m render list                                  the scenes, one line each
     python -m render scene NAME [--quality low] [--theme light] [--out media/preview/NAME.mp4]
     python -m render still NAME [--quality high] [--out media/stills/NAME.png]
-    python -m render video NAME --quality high --out media/videos/NAME.mp4 [--index 3/9]
-    python -m render webm|gif|poster SRC.mp4 --out DST [--samples SRC.gif (poster)]
-    python -m render web SRC.mp4 --webm DST.webm --gif DST.gif   both from one decode
+    python -m render video NAME --quality high --out build/render/master/NAME.mp4 [--index 3/9]
+                                                           (lossless: what the exports read)
+    python -m render gif|poster SRC.mp4 --out DST [--samples SRC.gif (poster)]
+    python -m render web SRC.mp4 --mp4 DST.mp4 [--av1 DST.av1.mp4] --gif DST.gif
+                                                           all from one decode of the master
     python -m render manifest [--media media] [--out media/manifest.json]
     python -m render gallery [--media media] [--out media/index.html]
     python -m render makefile --out build/scenes.mk        per-scene make rules from the registry
@@ -66,7 +68,7 @@ def cmd_video(args) -> int:
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
     r = pipeline.render_video(args.name, args.quality, args.theme, out=Path(args.out),
-                              data=args.data_dir, verbose=_verbose(args))
+                              data=args.data_dir, verbose=_verbose(args), lossless=True)
     elapsed = time.perf_counter() - t0
     index = f"[{args.index}] " if args.index else ""
     print(f"{index}{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "
@@ -101,9 +103,7 @@ def cmd_export(args) -> int:
     from render import exports
 
     src, out = _existing(args.src), Path(args.out)
-    if args.command == "webm":
-        exports.make_webm(src, out)
-    elif args.command == "gif":
+    if args.command == "gif":
         _gif_note(exports.make_gif(src, out))
     else:
         samples = _existing(args.samples) if args.samples else None
@@ -114,7 +114,10 @@ def cmd_export(args) -> int:
 def cmd_web(args) -> int:
     from render import exports
 
-    _gif_note(exports.make_webm_and_gif(_existing(args.src), Path(args.webm), Path(args.gif)))
+    res = exports.make_web(_existing(args.src), Path(args.mp4), Path(args.av1) if args.av1 else None,
+                           Path(args.gif))
+    for note in res.notes:
+        print(note, flush=True)
     return 0
 
 
@@ -182,7 +185,7 @@ def makefile_text(scenes: dict) -> str:
         deps = " ".join([src, *[f"$(DATA)/{d}.npz" for d in e.data]])
         lines += [
             f"# {name}: {e.description}",
-            f"$(MEDIA)/videos/{name}.mp4: {deps} $(SCENE_COMMON) $(VIDEO_OPTS)",
+            f"$(MASTER)/{name}.mp4: {deps} $(SCENE_COMMON) $(VIDEO_OPTS)",
             f"\t@$(call render_video,{name},{i}/{n})",
             f"$(MEDIA)/preview/{name}.mp4: {deps} $(SCENE_COMMON) $(PREVIEW_OPTS)",
             f"\t@$(call render_preview,{name})",
@@ -219,10 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     render_opts(sp, pipeline.PREVIEW_QUALITY)
     sp = sub.add_parser("still", help="a scene's last frame into media/stills/NAME.png")
     render_opts(sp, pipeline.DEFAULT_QUALITY)
-    sp = sub.add_parser("video", help="one scene into OUT (what make videos runs)")
+    sp = sub.add_parser("video", help="one scene into OUT, losslessly (what make videos runs)")
     render_opts(sp, pipeline.DEFAULT_QUALITY)
     sp.add_argument("--index", default=None, help="i/n shown in the progress line")
-    for kind in ("webm", "gif", "poster"):
+    for kind in ("gif", "poster"):
         sp = sub.add_parser(kind, help=f"the {kind} export of a rendered MP4")
         sp.add_argument("src")
         sp.add_argument("--out", required=True)
@@ -231,9 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
                             help="seconds (default: the last frame before any fade-out)")
             sp.add_argument("--samples", default=None,
                             help="judge the frames from this smaller copy of SRC (its GIF)")
-    sp = sub.add_parser("web", help="the webm and gif exports of a rendered MP4, from one decode")
+    sp = sub.add_parser("web", help="the H.264 MP4, AV1 and GIF exports of a master, from one decode")
     sp.add_argument("src")
-    sp.add_argument("--webm", required=True)
+    sp.add_argument("--mp4", required=True)
+    sp.add_argument("--av1", default=None, help="the AV1 MP4 (skipped with a note when ffmpeg has no "
+                                               "libsvtav1)")
     sp.add_argument("--gif", required=True)
     for kind in ("manifest", "gallery"):
         sp = sub.add_parser(kind, help=f"media/{'manifest.json' if kind == 'manifest' else 'index.html'}")
@@ -252,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene,
-            "still": cmd_still, "video": cmd_video, "webm": cmd_export, "gif": cmd_export,
+            "still": cmd_still, "video": cmd_video, "gif": cmd_export,
             "poster": cmd_export, "web": cmd_web, "manifest": cmd_manifest, "gallery": cmd_gallery,
             "makefile": cmd_makefile}
 

@@ -245,18 +245,28 @@ def workdir(key: str):
 # one's encoder drains (convex-descent at 1080p60: 24.2 s instead of 26.9 s, the same bytes).
 ENCODER_OPTIONS = ("--encoder-option", "preset=veryfast", "--encoder-option", "x264-params=subme=1",
                    "--encoder-option", "threads=1", "--max-inflight-encoders", "2")
+# `make videos` renders each scene once, losslessly (x264 at crf 0 is lossless in 8 bit: the
+# yuv420p pictures manim converts its frames to, exactly), into build/render/master/<scene>.mp4;
+# the published H.264 and AV1 files are encoded from it in one pass each (render/exports.py).
+# Encoding AV1 from the lossy MP4 instead loses what the MP4 lost, and manim's MP4 is encoded in
+# segments, one key frame per animation: convex-descent at 1080p60 was 829 kB at SSIM 0.99807,
+# the same x264 settings in one pass 508 kB at SSIM 0.99831. The ultrafast preset makes a lossless
+# render cost what a veryfast lossy one did (convex-descent at 1080p60: 54.8 against 53.9 CPU-s).
+LOSSLESS_OPTIONS = ("--encoder-option", "preset=ultrafast", "--encoder-option", "crf=0",
+                    "--encoder-option", "threads=1", "--max-inflight-encoders", "2")
 # manim's CLI with less work per frame: frames handed to the encoder uncopied, leaner per-frame
 # helpers, LaTeX shared live between renders (see render/manim_run.py).
 MANIM = ("-m", "render.manim_run")
 
 
-def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False) -> list[str]:
+def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False,
+                  lossless: bool = False) -> list[str]:
     """The manim 0.22 command line for one render (run with cwd = the project root)."""
     cmd = [sys.executable, *MANIM, "render", "-q", quality.flag, *quality.extra]
     if still:
         cmd += ["-s", "--format", "png"]
     else:
-        cmd += ["--format", "mp4", *ENCODER_OPTIONS]
+        cmd += ["--format", "mp4", *(LOSSLESS_OPTIONS if lossless else ENCODER_OPTIONS)]
     cmd += ["--disable_caching", "--progress_bar", "none", "--media_dir", str(media_dir),
             "-o", str(out), str(scene_file(entry).relative_to(ROOT)), entry.cls]
     return cmd
@@ -335,7 +345,8 @@ def link_atomic(src: Path, dst: Path) -> None:
 
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
               still: bool = False, verbose: bool = False, log_key: str = "video",
-              tex_cache: Path = TEX_CACHE, beats: Path | None = None) -> float:
+              tex_cache: Path = TEX_CACHE, beats: Path | None = None,
+              lossless: bool = False) -> float:
     """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
 
     manim's output goes to ``build/render/logs/<scene>.<log_key>.log``; LaTeX it compiles is looked
@@ -351,7 +362,7 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     logdir = WORK / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{entry.name}.{log_key}.log"
-    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still)
+    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still, lossless=lossless)
     seed_tex(media_dir / "Tex", tex_cache)
     t0 = time.perf_counter()
     with open(log, "wb") as logf:
@@ -494,11 +505,13 @@ def beats_file(name: str, key: str = "video") -> Path:
 
 def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
                  data: str | os.PathLike | None = None, verbose: bool = False,
-                 key: str = "video", tex_cache: Path = TEX_CACHE) -> Rendered:
+                 key: str = "video", tex_cache: Path = TEX_CACHE,
+                 lossless: bool = False) -> Rendered:
     """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically.
 
-    ``tex_cache``: the folder of compiled LaTeX to reuse and add to (the benchmark gives each scene
-    an empty one)."""
+    ``lossless``: x264 at crf 0 (the master the published files are encoded from, see
+    :data:`LOSSLESS_OPTIONS`), else manim's lossy x264 (a preview to watch). ``tex_cache``: the
+    folder of compiled LaTeX to reuse and add to (the benchmark gives each scene an empty one)."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
@@ -506,9 +519,9 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
     with workdir(f"{name}.{key}") as work:
         raw, raw_beats = work / "raw.mp4", work / "beats.json"
         seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
-                            log_key=key, tex_cache=tex_cache, beats=raw_beats)
+                            log_key=key, tex_cache=tex_cache, beats=raw_beats, lossless=lossless)
         info = ffmpeg.video_info(raw)
-        reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p")
+        reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p") and not lossless
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
         with atomic_output(out) as tmp:
             ffmpeg.run(ffmpeg.faststart_mp4(raw, tmp, reencode=reencode, comment=comment),

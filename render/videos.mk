@@ -1,10 +1,12 @@
 # Videos: every registered scene rendered by manim, exported for the web, described and shown.
 #
-#   media/videos/<scene>.mp4   H.264 yuv420p +faststart     <- scene file, components, theme,
-#   media/videos/<scene>.webm  VP9                              its data files, QUALITY/THEME
-#   media/videos/<scene>.gif   <= 480 px, <= 5 MB           <- the mp4
-#   media/posters/<scene>.png  a representative frame       <- the mp4
-#   media/manifest.json, media/index.html                   <- all of the above and the figures
+#   build/render/master/<scene>.mp4  lossless H.264             <- scene file, components, theme,
+#                                                                  its data files, QUALITY/THEME
+#   media/videos/<scene>.mp4      H.264 yuv420p +faststart      <- the master, one decode for
+#   media/videos/<scene>.av1.mp4  AV1 (the smaller first source)   all three (AV1 only when the
+#   media/videos/<scene>.gif      <= 480 px, <= 5 MB               local ffmpeg has libsvtav1)
+#   media/posters/<scene>.png     a representative frame        <- the master
+#   media/manifest.json, media/index.html                       <- all of the above and the figures
 #
 # Per-scene rules are generated from scenes/registry.py into build/scenes.mk (python -m render
 # makefile). QUALITY and THEME are recorded in small option files rewritten only when their
@@ -12,6 +14,7 @@
 
 MEDIA     ?= media
 RBUILD    ?= build/render
+MASTER    := $(RBUILD)/master
 SCENES_MK := build/scenes.mk
 THEME     ?= light
 RENDER    := $(PY) -m render
@@ -86,18 +89,30 @@ $(eval $(call options_rule,$(PREVIEW_OPTS),$(PREVIEW_QUALITY)))
 $(eval $(call options_rule,$(STILL_OPTS),$(STILL_QUALITY)))
 endif
 
-# Exports, from the finished mp4.
-# The WebM and the GIF come from one decode of the mp4: one rule (a pattern rule with two targets
-# is run once for both).
-$(MEDIA)/videos/%.webm $(MEDIA)/videos/%.gif: $(MEDIA)/videos/%.mp4 $(EXPORT_SRC)
-	@$(RENDER) web $< --webm $(MEDIA)/videos/$*.webm --gif $(MEDIA)/videos/$*.gif
-# The poster is cut from the mp4; which frame is judged from the GIF (decoded far faster).
-$(MEDIA)/posters/%.png: $(MEDIA)/videos/%.mp4 $(MEDIA)/videos/%.gif $(EXPORT_SRC)
+# AV1 needs ffmpeg's libsvtav1 encoder. Without it the videos are H.264 only, and make says so in
+# one line naming the package (once, in make's first pass).
+VIDEO_GOALS := videos $(MEDIA)/%
+ifneq ($(filter $(VIDEO_GOALS),$(MAKECMDGOALS)),)
+HAVE_AV1 := $(shell ffmpeg -hide_banner -encoders 2>/dev/null | grep -qw libsvtav1 && echo yes)
+ifeq ($(HAVE_AV1)$(MAKE_RESTARTS),)
+$(shell $(PY) -c 'from render import ffmpeg; print(ffmpeg.av1_missing_line())' >&2)
+endif
+endif
+
+# Exports, from the lossless master, in one decode: one rule (a pattern rule with several targets
+# is run once for all of them; for x.av1.mp4 make picks the pattern with the shorter stem).
+$(MEDIA)/videos/%.mp4 $(if $(HAVE_AV1),$(MEDIA)/videos/%.av1.mp4) $(MEDIA)/videos/%.gif: \
+        $(MASTER)/%.mp4 $(EXPORT_SRC)
+	@$(RENDER) web $< --mp4 $(MEDIA)/videos/$*.mp4 $(if $(HAVE_AV1),--av1 $(MEDIA)/videos/$*.av1.mp4) \
+	  --gif $(MEDIA)/videos/$*.gif
+# The poster is cut from the master; which frame is judged from the GIF (decoded far faster).
+$(MEDIA)/posters/%.png: $(MASTER)/%.mp4 $(MEDIA)/videos/%.gif $(EXPORT_SRC)
 	@$(RENDER) poster $< --samples $(word 2,$^) --out $@
 
+MASTER_FILES  = $(SCENE_NAMES:%=$(MASTER)/%.mp4)
 VIDEO_FILES   = $(SCENE_NAMES:%=$(MEDIA)/videos/%.mp4)
-EXPORT_FILES  = $(SCENE_NAMES:%=$(MEDIA)/videos/%.webm) $(SCENE_NAMES:%=$(MEDIA)/videos/%.gif) \
-                $(SCENE_NAMES:%=$(MEDIA)/posters/%.png)
+EXPORT_FILES  = $(if $(HAVE_AV1),$(SCENE_NAMES:%=$(MEDIA)/videos/%.av1.mp4)) \
+                $(SCENE_NAMES:%=$(MEDIA)/videos/%.gif) $(SCENE_NAMES:%=$(MEDIA)/posters/%.png)
 # The figures, when render/figures.mk (read before this file) defines them: $(FIGURES) lists
 # their files and $(FIG_DIR) is the folder for the current THEME.
 VIDEOS_FIGURES := $(FIGURES)
@@ -109,7 +124,7 @@ $(MEDIA)/manifest.json: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(DATA_
 $(MEDIA)/index.html: $(MEDIA)/manifest.json render/publish.py assets/theme.json
 	@$(RENDER) gallery --media $(MEDIA) --theme $(THEME) --out $@
 
-videos: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(MEDIA)/manifest.json $(MEDIA)/index.html ## every video (mp4, webm, gif, poster), figure, manifest and gallery [QUALITY=high THEME=light] [-j2]
+videos: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(MEDIA)/manifest.json $(MEDIA)/index.html ## every video (mp4, av1.mp4, gif, poster), figure, manifest and gallery [QUALITY=high THEME=light] [-j2]
 
 scene: $(MEDIA)/preview/$(SCENE).mp4 ## one scene while authoring: SCENE=<name> [QUALITY=low] -> media/preview/<name>.mp4
 	@echo "$(MEDIA)/preview/$(SCENE).mp4 is ready ($(PREVIEW_QUALITY))"

@@ -273,9 +273,9 @@ def test_updaters_run_as_in_manim_with_their_signatures_looked_up_once(monkeypat
     assert calls == [("fresh", 0.1)] * 5
 
 
-def test_cairo_gets_the_paths_manim_gives_it():
+def test_cairo_gets_the_paths_manim_gives_it(tmp_path):
     import cairo
-    from manim import Circle, DashedLine, MathTex, Square, VMobject
+    from manim import Circle, DashedLine, MathTex, Square, VMobject, tempconfig
     from manim.camera.camera import Camera
 
     camera = Camera()
@@ -287,8 +287,9 @@ def test_cairo_gets_the_paths_manim_gives_it():
         fn(camera, ctx, m)
         return list(ctx.copy_path())
 
-    shapes = [Circle(), Square(), DashedLine([-1, 0, 0], [1, 0, 0]), VMobject(),
-              *MathTex(r"\nabla f(\theta)").family_members_with_points()]
+    with tempconfig({"media_dir": str(tmp_path)}):  # its LaTeX output, not ./media/Tex
+        formula = MathTex(r"\nabla f(\theta)").family_members_with_points()
+    shapes = [Circle(), Square(), DashedLine([-1, 0, 0], [1, 0, 0]), VMobject(), *formula]
     for pts in random_paths(1500, seed=2):
         m = VMobject()
         m.points = pts

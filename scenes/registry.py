@@ -81,7 +81,7 @@ SCENES: dict[str, SceneEntry] = {e.name: e for e in [
     SceneEntry("nn-landscape", "nn_landscape", "NNLandscape", ("nn-landscape", "parabolic-regression"),
                "A small network fits the parabola the line could not: its loss surface and contours "
                "on the PCA plane of GD's and Adam's paths.",
-               "A small tanh network trained on the parabolic data by two optimizers from one start: its "
+               "A small tanh network trained on the parabolic data for {nn-landscape.steps} steps by two optimizers from one start: its "
                "loss over the plane of the two main directions of the training paths, as a surface "
                "and as contours, and its curve fitting the samples; the final losses, "
                "{nn-landscape.runs}, fall far below the best line's {parabolic-regression.final_loss}."),

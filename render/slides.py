@@ -207,9 +207,10 @@ def cmd_deck(args) -> int:
     sets = Path(args.sets)
     theme = pipeline.get_theme(args.theme)
     out = Path(args.out)
-    if args.name:
-        pipeline.get_scene(args.name)
-        info = deck.write_scene_deck(out, args.name, sets, theme)
+    name = getattr(args, "name", None)
+    if name:
+        pipeline.get_scene(name)
+        info = deck.write_scene_deck(out, name, sets, theme)
     elif out.suffix == ".pptx":
         info = deck.write_lecture_pptx(out, sets, theme)
     else:

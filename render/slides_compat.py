@@ -40,6 +40,8 @@ manim-slides' own), and its ``PowerPoint`` converter as it is.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 from importlib import metadata
@@ -196,5 +198,7 @@ def render_reveal(template: str, **context) -> str:
 def write_pptx(dest: Path, presentations: list[PresentationConfig], width: int, height: int) -> None:
     """manim-slides' PowerPoint export: one slide per slide video, each playing on its own
     (autoplay), the notes on each; the slide size in pixels is the render's."""
-    PowerPoint(presentation_configs=presentations, width=width, height=height,
-               auto_play_media=True).convert_to(Path(dest))
+    converter = PowerPoint(presentation_configs=presentations, width=width, height=height,
+                           auto_play_media=True)
+    with contextlib.redirect_stderr(io.StringIO()):  # its progress bars
+        converter.convert_to(Path(dest))

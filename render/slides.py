@@ -4,6 +4,7 @@
     python -m render.slides deck [NAME] --sets DIR --theme dark --out media/slides/index.html
     python -m render.slides pptx --sets DIR --theme dark --out media/slides/lecture.pptx
     python -m render.slides makefile --out build/slides.mk
+    python -m render.slides parts                           the lecture's parts (README table)
     python -m render.slides check-scene NAME
 
 A scene's slides come from a manim run of the scene as a manim-slides ``Slide``
@@ -181,6 +182,16 @@ def makefile_text(scenes: dict, parts) -> str:
     return "\n".join(lines)
 
 
+def parts_table() -> str:
+    """The lecture's parts as a Markdown table (the README's, checked by tests/test_slides.py)."""
+    from scenes import lecture
+
+    rows = ["| part | section slide | scenes |", "| --- | --- | --- |"]
+    for i, p in enumerate(lecture.PARTS, 1):
+        rows.append(f"| {i} | **{p.title}**: {p.lead} | {', '.join(f'`{s}`' for s in p.scenes)} |")
+    return "\n".join(rows) + "\n"
+
+
 # --------------------------------------------------------------------------- commands
 
 def cmd_scene(args) -> int:
@@ -224,6 +235,11 @@ def cmd_makefile(args) -> int:
     from scenes import lecture
 
     pipeline.write_text_atomic(Path(args.out), makefile_text(pipeline.registry(), lecture.PARTS))
+    return 0
+
+
+def cmd_parts(args) -> int:
+    sys.stdout.write(parts_table())
     return 0
 
 
@@ -277,13 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--out", required=True)
     sp = sub.add_parser("makefile", help="the per-scene slide rules")
     sp.add_argument("--out", required=True)
+    sub.add_parser("parts", help="the lecture's parts, as the README's table")
     sp = sub.add_parser("check-scene")
     sp.add_argument("name")
     return p
 
 
 COMMANDS = {"scene": cmd_scene, "deck": cmd_deck, "pptx": cmd_deck, "makefile": cmd_makefile,
-            "check-scene": cmd_check_scene}
+            "parts": cmd_parts, "check-scene": cmd_check_scene}
 
 
 def main(argv=None) -> int:

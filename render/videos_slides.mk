@@ -22,7 +22,8 @@ SLIDES         := $(PY) -m render.slides
 SLIDES_SRC     := render/slides.py render/slides_compat.py
 DECK_SRC       := render/deck.py render/slides.py render/slides_compat.py scenes/lecture.py \
                   scenes/registry.py assets/slides.html assets/theme.json assets/reveal.json
-REVEAL_MARK    := $(VENV)/share/gd-media/reveal.js-$(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' assets/reveal.json)/.complete
+# reveal.js's set-up cache, in the virtualenv of $(PY) (render/deck.py looks in sys.prefix)
+REVEAL_MARK    := $(abspath $(dir $(PY))..)/share/gd-media/reveal.js-$(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' assets/reveal.json)/.complete
 SLIDE_GOALS    := slides $(MEDIA)/slides/% $(RBUILD)/slides/% $(SLIDES_MK)
 
 # make videos slides with the same theme (given on the command line) and quality: a slide set

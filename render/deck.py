@@ -16,7 +16,6 @@ killed build leaves the previous deck whole.
 
 from __future__ import annotations
 
-import html as _html
 import json
 import re
 import shutil
@@ -157,10 +156,6 @@ def page(slides: list[dict], *, title: str, theme: str, resolution, reveal_versi
         resolution=resolution, **{**options, "reveal_version": reveal_version})
 
 
-def _publish_page(out: Path, text: str) -> None:
-    pipeline.write_text_atomic(out, text)
-
-
 def _unsupported(fn):
     """render.slides_compat refuses the installed versions: one line (MissingTool)."""
     def wrapped(*args, **kwargs):
@@ -185,7 +180,7 @@ def write_lecture_deck(out: Path, sets: Path, theme: str, index: Path | None = N
     place_videos(slides, out.parent)
     text = page(slides, title=lecture.TITLE, theme=theme, resolution=records[0]["resolution"],
                 reveal_version=version)
-    _publish_page(out, text)
+    pipeline.write_text_atomic(out, text)
     if index is not None:
         write_index(index, slides, records, out, theme)
     prune_videos(out.parent, [r["scene"] for r in records])
@@ -205,7 +200,7 @@ def write_scene_deck(out: Path, name: str, sets: Path, theme: str) -> str:
     entry = pipeline.get_scene(name)
     text = page(slides, title=f"{name}: {entry.description}", theme=theme,
                 resolution=record["resolution"], reveal_version=version)
-    _publish_page(out, text)
+    pipeline.write_text_atomic(out, text)
     prune_videos(out.parent, [name])
     note = "" if record["beats"] else " (no beats declared: one slide)"
     return f"{len(slides)} slides{note}"
@@ -309,7 +304,3 @@ def add_text_slides(src: Path, dst: Path, slides: list[dict], colors: dict) -> N
     for sid in order:
         ids.append(by_id[sid])
     prs.save(str(dst))
-
-
-def text_of(html_text: str) -> str:  # for tests and docs: the page without tags
-    return _html.unescape(re.sub(r"<[^>]+>", " ", html_text))

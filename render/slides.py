@@ -5,7 +5,6 @@
     python -m render.slides pptx --sets DIR --theme dark --out media/slides/lecture.pptx
     python -m render.slides makefile --out build/slides.mk
     python -m render.slides parts                           the lecture's parts (README table)
-    python -m render.slides check-scene NAME
 
 A scene's slides come from a manim run of the scene as a manim-slides ``Slide``
 (render/slides_compat.py): the same frames as its video, cut at its beats. ``make videos`` renders
@@ -33,7 +32,8 @@ import time
 from pathlib import Path
 
 from render import pipeline
-from render.pipeline import ROOT, WORK, MissingTool, RenderError, UsageError
+from render.cli import _Parser, _show, _verbose
+from render.pipeline import WORK, MissingTool, RenderError, UsageError
 
 SLIDE_SETS = WORK / "slides"
 SCHEMA = 1
@@ -160,8 +160,9 @@ def fresh(record: Path, deps: list[str]) -> bool:
 # --------------------------------------------------------------------------- make rules
 
 def makefile_text(scenes: dict, parts) -> str:
-    """Per-scene rules for render/slides.mk: a scene's slide set depends on exactly what its video
-    depends on (and on the compatibility module); its deck on the slide set."""
+    """Per-scene rules for render/videos_slides.mk: a scene's slide set depends on exactly what its
+    video depends on (and on the slides' code); its theme and quality are in its path, so
+    switching them back and forth renders nothing twice. Its deck depends on the slide set."""
     n = len(scenes)
     lines = ["# Generated from scenes/registry.py and scenes/lecture.py by "
              "`python -m render.slides makefile`; do not edit.",
@@ -171,7 +172,7 @@ def makefile_text(scenes: dict, parts) -> str:
         src = (Path("scenes") / (e.module.replace(".", "/") + ".py")).as_posix()
         deps = " ".join([src, *[f"$(DATA)/{d}.npz" for d in e.data]])
         lines += [
-            f"$(SLIDE_SET)/{name}.json: {deps} $(SCENE_COMMON) $(SLIDES_SRC) $(SLIDE_OPTS) "
+            f"$(SLIDE_SET)/{name}.json: {deps} $(SCENE_COMMON) $(SLIDES_SRC) "
             f"$(call slides_share,{name})",
             f"\t@$(call render_slides,{name},{i}/{n})",
             f"$(MEDIA)/slides/{name}.html: $(SLIDE_SET)/{name}.json $(DECK_SRC) $(SLIDE_OPTS) "
@@ -243,32 +244,6 @@ def cmd_parts(args) -> int:
     return 0
 
 
-def cmd_check_scene(args) -> int:
-    try:
-        pipeline.get_scene(args.name)
-    except UsageError as exc:
-        print(str(exc).replace("unknown scene", "unknown SCENE", 1))
-        return 2
-    return 0
-
-
-def _verbose(args) -> bool:
-    return bool(getattr(args, "verbose", False)) or os.environ.get("VERBOSE", "") not in ("", "0")
-
-
-def _show(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        sys.exit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m render.slides", description="Slide sets and decks.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -294,13 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("makefile", help="the per-scene slide rules")
     sp.add_argument("--out", required=True)
     sub.add_parser("parts", help="the lecture's parts, as the README's table")
-    sp = sub.add_parser("check-scene")
-    sp.add_argument("name")
     return p
 
 
 COMMANDS = {"scene": cmd_scene, "deck": cmd_deck, "pptx": cmd_deck, "makefile": cmd_makefile,
-            "parts": cmd_parts, "check-scene": cmd_check_scene}
+            "parts": cmd_parts}
 
 
 def main(argv=None) -> int:

@@ -41,6 +41,7 @@ manim-slides' own), and its ``PowerPoint`` converter as it is.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -79,32 +80,55 @@ def check_versions() -> None:
 
 check_versions()
 
-from manim import Scene, config  # noqa: E402  (after the version check)
-from manim_slides.config import PresentationConfig  # noqa: E402
+# The converters and the slide configurations import no manim; SlideCompat and PATCHES, which do,
+# are made when first asked for (module __getattr__), so writing a deck does not import manim.
+from manim_slides.config import PresentationConfig  # noqa: E402  (after the version check)
 from manim_slides.convert import PowerPoint, RevealJS, get_duration_ms  # noqa: E402
-from manim_slides.slide.base import BaseSlide  # noqa: E402
-from manim_slides.slide.manim import Slide  # noqa: E402
 
 
-class _SlideCompat(Slide):
-    """manim-slides' ``Slide`` that renders on manim 0.22 (see the module's docstring)."""
+@functools.cache
+def _slide_classes():
+    from manim import Scene, config
+    from manim_slides.slide.base import BaseSlide
+    from manim_slides.slide.manim import Slide
 
-    skip_reversing = True
-    disable_caching = True
+    class _SlideCompat(Slide):
+        """manim-slides' ``Slide`` that renders on manim 0.22 (see the module's docstring)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("output_folder", Path(os.environ.get(OUT_ENV) or "slides"))
-        # (2) before Scene.__init__, which copies it into the file writer's settings
-        config.max_files_cached = -1
-        # (1) BaseSlide.__init__, not Slide.__init__ (which writes config["write_to_movie"])
-        BaseSlide.__init__(self, *args, **kwargs)
+        skip_reversing = True
+        disable_caching = True
 
-    def render(self, *args, **kwargs):
-        # (2) manim's render, then the slides cut from its segments; no reversed videos (3)
-        result = Scene.render(self, *args, **kwargs)
-        self._save_slides(use_cache=False, flush_cache=False, skip_reversing=True)
-        write_slides(self)
-        return result
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("output_folder", Path(os.environ.get(OUT_ENV) or "slides"))
+            # (2) before Scene.__init__, which copies it into the file writer's settings
+            config.max_files_cached = -1
+            # (1) BaseSlide.__init__, not Slide.__init__ (which writes config["write_to_movie"])
+            BaseSlide.__init__(self, *args, **kwargs)
+
+        def render(self, *args, **kwargs):
+            # (2) manim's render, then the slides cut from its segments; no reversed videos (3)
+            result = Scene.render(self, *args, **kwargs)
+            self._save_slides(use_cache=False, flush_cache=False, skip_reversing=True)
+            write_slides(self)
+            return result
+
+    stock = os.environ.get(STOCK_ENV) == "1"
+    # (owner, what): every manim-slides behaviour _SlideCompat replaces.
+    patches = (
+        (Slide, "__init__"),  # writes config["write_to_movie"] (gone in manim 0.22)
+        (Slide, "render"),  # max_files_cached = inf, config["flush_cache"], the limit set too late
+    )
+    return (Slide if stock else _SlideCompat), patches
+
+
+def __getattr__(name):
+    """``SlideCompat``: the Slide to subclass (manim-slides' own with ``GD_SLIDES_STOCK=1``);
+    ``PATCHES``: what it replaces in manim-slides."""
+    if name == "SlideCompat":
+        return _slide_classes()[0]
+    if name == "PATCHES":
+        return _slide_classes()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def write_slides(scene) -> dict:
@@ -133,21 +157,13 @@ def write_slides(scene) -> dict:
         slides.append({"index": i, "file": name, "start": round(start, 6), "end": round(stop, 6),
                        "duration": round(stop - start, 6),
                        "caption": beats[i].caption if beats else None, "notes": s.notes})
-    doc = {"resolution": list(pres.resolution), "background": pres.background_color.as_hex(format="long"),
+    doc = {"resolution": list(pres.resolution),
+           "background": pres.background_color.as_hex(format="long"),
            "duration": round(end, 6), "beats": len(beats), "slides": slides}
     tmp = folder / "slides.json.tmp"
     tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, folder / "slides.json")
     return doc
-
-
-SlideCompat = Slide if os.environ.get(STOCK_ENV) == "1" else _SlideCompat
-
-# (owner, what): every manim-slides behaviour :class:`_SlideCompat` replaces.
-PATCHES = (
-    (Slide, "__init__"),  # writes config["write_to_movie"] (gone in manim 0.22)
-    (Slide, "render"),  # max_files_cached = inf, config["flush_cache"], the limit set too late
-)
 
 
 # --------------------------------------------------------------------------- reading a render

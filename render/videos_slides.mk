@@ -33,7 +33,7 @@ slides_share = $(if $(and $(filter videos,$(MAKECMDGOALS)),$(filter command line
 ifneq ($(filter slides,$(MAKECMDGOALS)),)
 ifneq ($(strip $(SCENE)),)
 ifneq ($(wildcard $(PY)),)
-SLIDES_SCENE_CHECK := $(shell $(SLIDES) check-scene $(call shell_quote,$(SCENE)))
+SLIDES_SCENE_CHECK := $(shell $(RENDER) check-scene $(call shell_quote,$(SCENE)))
 ifneq ($(SLIDES_SCENE_CHECK),)
 $(error $(SLIDES_SCENE_CHECK))
 endif

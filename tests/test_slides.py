@@ -137,7 +137,7 @@ LECTURE = (lecture.Part("Hill descent", "f(x, y) = sin x · sin y", "Many walker
 
 @pytest.mark.render
 def test_lecture_deck_in_a_browser_and_in_powerpoint(tmp_path, monkeypatch):
-    from render import deck, publish
+    from render import deck
     from render.slides import read_set, render_slide_set
     from tests.browser import offline_page
 
@@ -214,8 +214,6 @@ def check_pptx(path, records, expected):
     beat_slides = [s for i, s in enumerate(slides) if i not in (0, 1, 6)]
     want = [b["notes"] for r in records for b in r["slides"]]
     assert [s.notes_slide.notes_text_frame.text for s in beat_slides] == want
-    ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
     for i, s in enumerate(beat_slides):
         movies = [sh for sh in s.shapes if sh.element.xpath(".//a:videoFile")]
         assert len(movies) == 1, f"beat slide {i}: {len(movies)} videos"

@@ -304,3 +304,80 @@ def test_make_slides(tmp_path):
     manifest = json.loads((root / "media" / "manifest.json").read_text())
     assert manifest["lecture"]["deck"] == "slides/index.html"
     assert 'href="slides/index.html"' in (root / "media" / "index.html").read_text()
+
+
+# --------------------------------------------------------------------------- atomic decks
+
+def fake_set(folder: Path, name: str, colours) -> Path:
+    """A slide set of ``name`` whose slides are short plain-colour videos (ffmpeg's lavfi)."""
+    slides = []
+    (folder / name).mkdir(parents=True, exist_ok=True)
+    for i, colour in enumerate(colours):
+        tmp = folder / f"{name}-{i}.mp4"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                        f"color=c={colour}:s=64x36:r=5:d=0.4", "-pix_fmt", "yuv420p", str(tmp)],
+                       check=True)
+        digest = pipeline.sha256(tmp)
+        rel = f"{name}/{i:02d}-{digest[:12]}.mp4"
+        tmp.replace(folder / rel)
+        slides.append({"index": i, "file": rel, "start": 0.4 * i, "end": 0.4 * (i + 1),
+                       "duration": 0.4, "caption": f"{colour}", "notes": f"Say {colour}.",
+                       "sha256": digest, "bytes": (folder / rel).stat().st_size})
+    record = folder / f"{name}.json"
+    record.write_text(json.dumps({"schema": 1, "scene": name, "class": "X", "theme": "dark",
+                                  "quality": "test", "resolution": [64, 36], "fps": 5,
+                                  "background": "#000000", "duration": 0.4 * len(colours),
+                                  "beats": len(colours), "commit": None, "dirty": None,
+                                  "slides": slides}))
+    return record
+
+
+def named_videos(page: Path) -> list[str]:
+    return re.findall(r'data-background-video="([^"]+)"', page.read_text())
+
+
+def test_a_deck_is_replaced_whole(tmp_path, monkeypatch):
+    """The page goes last: a build that dies before it leaves the previous deck whole; a video no
+    page names any more goes after the new page is in place."""
+    from render import deck
+
+    out = tmp_path / "media" / "slides"
+    fake_set(tmp_path / "a", "convex-descent", ["red", "blue"])
+    deck.write_scene_deck(out / "convex-descent.html", "convex-descent", tmp_path / "a", "dark")
+    old = named_videos(out / "convex-descent.html")
+    assert len(old) == 2 and all((out / v).exists() for v in old)
+    shutil.copy(out / "convex-descent.html", out / "elsewhere.html")  # another page naming them
+
+    fake_set(tmp_path / "b", "convex-descent", ["green", "yellow", "white"])
+
+    def killed(*args, **kwargs):
+        raise SystemExit(143)  # as SIGTERM unwinds the process (pipeline.unwind_on_termination)
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "write_text_atomic", killed)
+        with pytest.raises(SystemExit):
+            deck.write_scene_deck(out / "convex-descent.html", "convex-descent", tmp_path / "b",
+                                  "dark")
+    assert named_videos(out / "convex-descent.html") == old
+    assert all((out / v).exists() for v in old), "the previous deck lost a video"
+
+    deck.write_scene_deck(out / "convex-descent.html", "convex-descent", tmp_path / "b", "dark")
+    new = named_videos(out / "convex-descent.html")
+    assert len(new) == 3 and all((out / v).exists() for v in new)
+    assert all((out / v).exists() for v in old), "removed while another page names them"
+    (out / "elsewhere.html").unlink()
+    deck.write_scene_deck(out / "convex-descent.html", "convex-descent", tmp_path / "b", "dark")
+    left = sorted(p.name for p in (out / "videos").iterdir())
+    assert left == sorted(Path(v).name for v in new), left
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_missing_reveal_says_to_run_setup(tmp_path, monkeypatch):
+    from render import deck
+
+    monkeypatch.setattr(deck.sys, "prefix", str(tmp_path / "venv"))
+    fake_set(tmp_path / "a", "convex-descent", ["red"])
+    with pytest.raises(pipeline.MissingTool) as err:
+        deck.write_scene_deck(tmp_path / "out" / "x.html", "convex-descent", tmp_path / "a", "dark")
+    assert "\n" not in str(err.value) and "make setup" in str(err.value)
+    assert not (tmp_path / "out" / "x.html").exists()

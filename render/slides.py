@@ -134,15 +134,16 @@ def keep(raw: Path, record: Path, entry, quality, theme: str) -> dict:
 
 
 def render_slide_set(name: str, quality: str, theme: str | None = None, *, out: Path,
-                     data=None, verbose: bool = False) -> tuple[dict, float]:
-    """Render scene ``name`` as a slide deck on its own (no video kept): its slide set ``out``."""
+                     data=None, verbose: bool = False, key: str = "slides") -> tuple[dict, float]:
+    """Render scene ``name`` as a slide deck on its own (no video kept): its slide set ``out``.
+    ``key`` names its work folder and log (``build/render/logs/<scene>.<key>.log``)."""
     entry, q, theme = (pipeline.get_scene(name), pipeline.get_quality(quality),
                        pipeline.get_theme(theme))
     data = pipeline.data_dir(data)
     pipeline.check_tools()
-    with pipeline.workdir(f"{name}.slides") as work:
+    with pipeline.workdir(f"{name}.{key}") as work:
         seconds = pipeline.run_manim(entry, q, theme, data, out=work / "raw.mp4",
-                                     media_dir=work / "media", verbose=verbose, log_key="slides",
+                                     media_dir=work / "media", verbose=verbose, log_key=key,
                                      slides=work / "slides")
         return keep(work / "slides", Path(out), entry, q, theme), seconds
 

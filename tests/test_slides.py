@@ -143,7 +143,7 @@ def test_lecture_deck_in_a_browser_and_in_powerpoint(tmp_path, monkeypatch):
 
     sets = tmp_path / "sets"
     for name in ("hill-descent", "race-saddle"):  # a 3-D scene and a race
-        render_slide_set(name, "test", "dark", out=sets / f"{name}.json")
+        render_slide_set(name, "test", "dark", out=sets / f"{name}.json", key="test-slides")
     monkeypatch.setattr(lecture, "PARTS", LECTURE)
     media = tmp_path / "media"
     out = media / "slides"

@@ -71,7 +71,7 @@ def load_set(sets: Path, name: str) -> dict:
     return read_set(path)
 
 
-def beat_slides(record: dict, auto_next: bool = False) -> list[dict]:
+def beat_slides(record: dict) -> list[dict]:
     """One slide per beat of a slide set (its video placed later, by :func:`place_videos`)."""
     entry = pipeline.get_scene(record["scene"])
     out = []
@@ -81,7 +81,7 @@ def beat_slides(record: dict, auto_next: bool = False) -> list[dict]:
                     "duration": s["duration"], "background": record["background"],
                     "caption": s["caption"] or entry.description,
                     # a scene without beats is one slide: its description stands in for notes
-                    "notes": s["notes"] or entry.description, "auto_next": auto_next})
+                    "notes": s["notes"] or entry.description})
     return out
 
 
@@ -95,7 +95,7 @@ def lecture_slides(sets: Path) -> tuple[list[dict], list[dict]]:
     n_beats = sum(len(r["slides"]) for r in records)
     slides = [{"kind": "title", "title": lecture.TITLE, "lead": lecture.SUBTITLE,
                "notes": lecture.TITLE_NOTES, "kicker": "Lecture",
-               "meta": (f"{len(lecture.PARTS)} parts &middot; {n_beats} slides &middot; "
+               "meta": (f"{len(lecture.PARTS)} parts &middot; {n_beats} beats &middot; "
                         "<kbd>&rarr;</kbd> or <kbd>space</kbd> next &middot; <kbd>s</kbd> speaker "
                         "notes &middot; <kbd>f</kbd> full screen &middot; <kbd>r</kbd> replay")}]
     for i, part in enumerate(lecture.PARTS, 1):

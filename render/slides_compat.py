@@ -83,7 +83,7 @@ check_versions()
 # The converters and the slide configurations import no manim; SlideCompat and PATCHES, which do,
 # are made when first asked for (module __getattr__), so writing a deck does not import manim.
 from manim_slides.config import PresentationConfig  # noqa: E402  (after the version check)
-from manim_slides.convert import PowerPoint, RevealJS, get_duration_ms  # noqa: E402
+from manim_slides.convert import PowerPoint, RevealJS  # noqa: E402
 
 
 @functools.cache
@@ -208,7 +208,7 @@ def render_reveal(template: str, **context) -> str:
     from jinja2 import Template
 
     return Template(template, trim_blocks=True, lstrip_blocks=True,
-                    autoescape=False).render(get_duration_ms=get_duration_ms, **context)
+                    autoescape=False).render(**context)
 
 
 def write_pptx(dest: Path, presentations: list[PresentationConfig], width: int, height: int) -> None:

@@ -129,10 +129,8 @@ def test_slides_come_from_the_video_render_and_change_no_frame(tmp_path):
 
 # --------------------------------------------------------------------------- the decks
 
-LECTURE = (lecture.Part("Hill descent", "f(x, y) = sin x · sin y", "Many walkers on a hill.",
-                        ("hill-descent",)),
-           lecture.Part("A race", "Six optimizers on a saddle", "No minimum at all here.",
-                        ("race-saddle",)))
+LECTURE = (lecture.Part("Convex", "One minimum", "A parabola.", ("convex-descent",)),
+           lecture.Part("The hill", "sin x · sin y", "Many walkers at once.", ("hill-descent",)))
 
 
 @pytest.mark.render
@@ -142,15 +140,16 @@ def test_lecture_deck_in_a_browser_and_in_powerpoint(tmp_path, monkeypatch):
     from tests.browser import offline_page
 
     sets = tmp_path / "sets"
-    for name in ("hill-descent", "race-saddle"):  # a 3-D scene and a race
-        render_slide_set(name, "test", "dark", out=sets / f"{name}.json", key="test-slides")
+    fake_set(sets, "convex-descent", ["red", "blue", "green", "white"], (256, 144))  # short, plain
+    render_slide_set("hill-descent", "test", "dark", out=sets / "hill-descent.json",
+                     key="test-slides")  # a real render, of a 3-D scene
     monkeypatch.setattr(lecture, "PARTS", LECTURE)
     media = tmp_path / "media"
     out = media / "slides"
     deck.write_lecture_deck(out / "index.html", sets, "dark", index=out / "slides.json")
-    deck.write_scene_deck(out / "race-saddle.html", "race-saddle", sets, "dark")
+    deck.write_scene_deck(out / "hill-descent.html", "hill-descent", sets, "dark")
     deck.write_lecture_pptx(out / "lecture.pptx", sets, "dark")
-    records = [read_set(sets / f"{n}.json") for n in ("hill-descent", "race-saddle")]
+    records = [read_set(sets / f"{n}.json") for n in ("convex-descent", "hill-descent")]
     beats = [s for r in records for s in r["slides"]]
     assert len(beats) == 8
     expected = 1 + len(LECTURE) + len(beats)
@@ -172,24 +171,28 @@ def test_lecture_deck_in_a_browser_and_in_powerpoint(tmp_path, monkeypatch):
         assert page.evaluate("Reveal.getSlideNotes()").strip() == records[0]["slides"][0]["notes"]
         video = ("(() => { const v = Reveal.getCurrentSlide().slideBackgroundContentElement"
                  ".querySelector('video'); return v ? v.currentTime : null })()")
+        page.wait_for_function(f"{video} > 0.1", timeout=10_000)  # 0.4 s long: it plays
+        page.evaluate("Reveal.slide(9)")  # hill-descent's third beat, a rendered one (11 s)
+        assert page.evaluate("Reveal.getIndices().h") == 9
         page.wait_for_function(f"{video} > 0.2", timeout=10_000)
         t0 = page.evaluate(video)
         page.wait_for_timeout(500)
         assert page.evaluate(video) > t0, "the slide's video does not play"
         src = page.evaluate("Reveal.getCurrentSlide().getAttribute('data-background-video')")
-        assert src.startswith("videos/hill-descent-00-") and (stick / src).exists()
+        assert src.startswith("videos/hill-descent-02-") and (stick / src).exists()
+        assert page.evaluate("Reveal.getSlideNotes()").strip() == records[1]["slides"][2]["notes"]
         page.keyboard.press("s")  # reveal's speaker view, in a window of its own
         page.wait_for_timeout(1500)
         popups = [p for p in page.context.pages if p is not page]
         assert popups, "s opened no speaker view"
         popups[0].wait_for_function(
             "document.body && document.body.innerText.includes('NOTES')", timeout=10_000)
-        assert records[0]["slides"][0]["notes"][:40] in popups[0].inner_text("body")
+        assert records[1]["slides"][2]["notes"][:40] in popups[0].inner_text("body")
     assert not log.not_file, f"requests that are not file: {log.not_file}"
     assert not log.errors, f"console errors: {log.errors}"
 
     # the scene's own deck: its beats only
-    with offline_page(stick / "race-saddle.html") as (page, log):
+    with offline_page(stick / "hill-descent.html") as (page, log):
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         assert page.evaluate("Reveal.getTotalSlides()") == len(records[1]["slides"])
     assert not log.not_file and not log.errors
@@ -308,14 +311,15 @@ def test_make_slides(tmp_path):
 
 # --------------------------------------------------------------------------- atomic decks
 
-def fake_set(folder: Path, name: str, colours) -> Path:
+def fake_set(folder: Path, name: str, colours, size=(64, 36)) -> Path:
     """A slide set of ``name`` whose slides are short plain-colour videos (ffmpeg's lavfi)."""
     slides = []
     (folder / name).mkdir(parents=True, exist_ok=True)
     for i, colour in enumerate(colours):
         tmp = folder / f"{name}-{i}.mp4"
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-                        f"color=c={colour}:s=64x36:r=5:d=0.4", "-pix_fmt", "yuv420p", str(tmp)],
+                        f"color=c={colour}:s={size[0]}x{size[1]}:r=5:d=0.4", "-pix_fmt", "yuv420p",
+                        str(tmp)],
                        check=True)
         digest = pipeline.sha256(tmp)
         rel = f"{name}/{i:02d}-{digest[:12]}.mp4"
@@ -325,7 +329,7 @@ def fake_set(folder: Path, name: str, colours) -> Path:
                        "sha256": digest, "bytes": (folder / rel).stat().st_size})
     record = folder / f"{name}.json"
     record.write_text(json.dumps({"schema": 1, "scene": name, "class": "X", "theme": "dark",
-                                  "quality": "test", "resolution": [64, 36], "fps": 5,
+                                  "quality": "test", "resolution": list(size), "fps": 5,
                                   "background": "#000000", "duration": 0.4 * len(colours),
                                   "beats": len(colours), "commit": None, "dirty": None,
                                   "slides": slides}))

@@ -127,6 +127,29 @@ def test_slides_come_from_the_video_render_and_change_no_frame(tmp_path):
     assert not list(Path(record.with_suffix("")).glob("*.tmp"))
 
 
+@pytest.mark.render
+def test_a_beat_with_nothing_to_show_is_an_error(tmp_path, monkeypatch):
+    """manim-slides would merge a beat with no animation into the next (its notes lost)."""
+    from manim import Dot, FadeIn, tempconfig
+
+    from render import slides_compat
+    from scenes.components.style import ThemedScene
+
+    class TwoBeatsOneSlide(slides_compat.SlideCompat, ThemedScene):
+        def construct(self):
+            self.beat("Nothing yet.", "Nothing is shown in this beat.")
+            self.beat("A dot.", "A dot appears.")
+            self.play(FadeIn(Dot()), run_time=0.4)
+
+    monkeypatch.setenv(slides_compat.OUT_ENV, str(tmp_path / "slides"))
+    cfg = {"pixel_width": 64, "pixel_height": 36, "frame_rate": 5, "format": "mp4",
+           "media_dir": str(tmp_path / "media"), "disable_caching": True,
+           "output_file": str(tmp_path / "x.mp4"), "verbosity": "WARNING", "progress_bar": "none"}
+    with tempconfig(cfg):
+        with pytest.raises(RuntimeError, match="2 beats made 1 slides; every beat needs an animation"):
+            TwoBeatsOneSlide().render()
+
+
 # --------------------------------------------------------------------------- the decks
 
 LECTURE = (lecture.Part("Convex", "One minimum", "A parabola.", ("convex-descent",)),

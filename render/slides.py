@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from render import pipeline
+from render import ffmpeg, pipeline
 from render.cli import _Parser, _show, _verbose
 from render.pipeline import WORK, MissingTool, RenderError, UsageError
 
@@ -99,10 +99,22 @@ def slide_class(scene: type, module: str) -> type:
     return type(scene.__name__, (SlideCompat, scene), {"__module__": module})
 
 
+# What browsers and PowerPoint play: H.264 in these profiles, 8-bit 4:2:0. Not x264's lossless
+# High 4:4:4 Predictive, say, which a lossless master render would cut its slides from.
+PLAYABLE_PROFILES = ("Constrained Baseline", "Baseline", "Main", "High")
+
+
+def playable(path: Path) -> bool:
+    streams = [s for s in ffmpeg.probe(path).get("streams", []) if s.get("codec_type") == "video"]
+    return bool(streams) and (streams[0].get("codec_name"), streams[0].get("pix_fmt")) == (
+        "h264", "yuv420p") and streams[0].get("profile") in PLAYABLE_PROFILES
+
+
 def keep(raw: Path, record: Path, entry, quality, theme: str) -> dict:
     """Move the slides a render wrote in ``raw`` (render/slides_compat.py's ``slides.json`` and
     its videos) into the slide set ``record``: the videos first, named by their content, then the
-    record, atomically; videos the record no longer names are removed."""
+    record, atomically; videos the record no longer names are removed. A video a browser would
+    not play (:func:`playable`) is encoded to H.264 yuv420p first."""
     raw, record = Path(raw), Path(record)
     made = raw / "slides.json"
     if (raw / REFUSED).exists():
@@ -115,6 +127,11 @@ def keep(raw: Path, record: Path, entry, quality, theme: str) -> dict:
     slides = []
     for s in doc["slides"]:
         src = raw / s["file"]
+        if not playable(src):
+            encoded = src.with_name(f"{src.stem}.h264{src.suffix}")
+            ffmpeg.run(ffmpeg.faststart_mp4(src, encoded, reencode=True),
+                       what=f"scene {entry.name}: slide {s['index']}")
+            src = encoded
         digest = pipeline.sha256(src)
         name = f"{s['index']:02d}-{digest[:12]}{src.suffix}"
         if not (folder / name).exists():

@@ -408,3 +408,26 @@ def test_missing_reveal_says_to_run_setup(tmp_path, monkeypatch):
         deck.write_scene_deck(tmp_path / "out" / "x.html", "convex-descent", tmp_path / "a", "dark")
     assert "\n" not in str(err.value) and "make setup" in str(err.value)
     assert not (tmp_path / "out" / "x.html").exists()
+
+
+def test_a_slide_a_browser_would_not_play_is_encoded(tmp_path):
+    """A lossless master (x264 High 4:4:4 Predictive, which Chromium does not decode) gives
+    slides in H.264 High, yuv420p, with every frame."""
+    from render.slides import keep, playable, read_set, slide_file
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=s=64x36:r=5:d=1.2",
+                    "-c:v", "libx264", "-crf", "0", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                    str(raw / "00.mp4")], check=True)
+    assert not playable(raw / "00.mp4")
+    (raw / "slides.json").write_text(json.dumps({
+        "resolution": [64, 36], "background": "#000000", "duration": 1.2, "beats": 1,
+        "slides": [{"index": 0, "file": "00.mp4", "start": 0.0, "end": 1.2, "duration": 1.2,
+                    "caption": "A test card.", "notes": "A test card."}]}))
+    record = tmp_path / "sets" / "convex-descent.json"
+    keep(raw, record, pipeline.get_scene("convex-descent"), pipeline.get_quality("test"), "dark")
+    doc = read_set(record)
+    path = slide_file(doc, doc["slides"][0])
+    assert playable(path) and pipeline.sha256(path) == doc["slides"][0]["sha256"]
+    assert len(frame_hashes(path)) == 6

@@ -86,7 +86,7 @@ include $(sort $(wildcard render/*.mk))
 # only when the scenario list it was brought up to date for is not the current one (the list was
 # just generated): a file dated in the future (clock skew) would otherwise make every pass start
 # another.
-DATA_GOALS := data test bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
+DATA_GOALS := data test bench videos scene still figures slides $(DATA)/% $(MEDIA)/% $(RBUILD)/%
 ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
 -include $(DATA_MK)
 ifeq ($(MAKE_RESTARTS),)

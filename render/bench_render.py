@@ -19,8 +19,12 @@
    its encoder works on another, so -j1 already keeps more than one core busy. The benchmark prints
    that bound beside the speed-up.
 
+3. The lecture deck (``make -j2 slides``) in the same copy: right after the videos at their theme
+   (the slides come from the videos' renders) and, dark, from clean (:func:`bench_slides`).
+
 Targets on 2 cores: one scene at low quality < 10 s (rendered again); all scenes at 1080p60 with
-exports < 6 min with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s. The user's media/ is never
+exports < 6 min with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s; the lecture deck from clean at
+1080p60 < 5 min and <= 60 % of the videos' build. The user's media/ is never
 touched. Step 2 at high quality takes as long as two full builds: minutes to an hour, depending on
 the scenes. Figures are printed and saved as JSON.
 """
@@ -164,6 +168,42 @@ def bench_build(quality: str, tmp: Path) -> dict:
             print(f"    no-op printed: {said[0]}")
     out["noop_seconds"] = round(statistics.median(noop), 3)
     print(f"no-op make videos: {out['noop_seconds']:.3f} s (median of 5)")
+    out["slides"] = bench_slides(root, quality, out["j2_seconds"])
+    return out
+
+
+def bench_slides(root: Path, quality: str, videos_seconds: float) -> dict:
+    """``make -j2 slides`` (the lecture deck, issue 15) beside the videos' build, in the same copy.
+
+    1. THEME=light, right after ``make videos`` (light): the slides come from the videos' renders,
+       so only the decks are written. 2. The default dark deck from clean (no slides kept): every
+       scene renders as a slide deck on its own; its wall time against -j2 ``make videos`` (target
+       <= 60 %, and under 5 minutes at 1080p60 on 2 cores)."""
+    out = {}
+    for key, extra in (("shared", ["THEME=light"]), ("clean", [])):
+        if key == "clean":
+            for path in (root / "build" / "render" / "slides", root / "media" / "slides"):
+                shutil.rmtree(path, ignore_errors=True)
+        cpu0, t0 = _children_cpu(), time.perf_counter()
+        res = sandbox.make(root, "slides", f"QUALITY={quality}", *extra, jobs=2)
+        seconds, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
+        rendered = sum(1 for ln in res.stdout.splitlines() if "  slides  " in ln
+                       and "from the video's render" not in ln)
+        out[key] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+                    "scenes_rendered": rendered, "ok": res.returncode == 0,
+                    "of_videos": round(seconds / videos_seconds, 2)}
+        what = ("after make videos (light): slides from the videos' renders" if key == "shared"
+                else "dark, from clean")
+        status = "ok" if res.returncode == 0 else f"make exit {res.returncode}"
+        print(f"make -j2 slides QUALITY={quality} {what}: {seconds:.1f} s, {cpu:.0f} CPU-s, "
+              f"{rendered} scenes rendered, {seconds / videos_seconds:.0%} of make -j2 videos "
+              f"({status})", flush=True)
+    deck = root / "media" / "slides"
+    files = [p for p in deck.rglob("*") if p.is_file()] if deck.is_dir() else []
+    out["deck_bytes"] = sum(p.stat().st_size for p in files)
+    print(f"    deck: {len(files)} files, {out['deck_bytes'] / 1e6:.1f} MB (lecture.pptx "
+          f"{(deck / 'lecture.pptx').stat().st_size / 1e6 if (deck / 'lecture.pptx').exists() else 0:.1f} MB)"
+          f"; targets: dark deck from clean <= 60 % of the videos' build and < 5 min at 1080p60")
     return out
 
 

@@ -67,8 +67,12 @@ def _rate(frames: int, seconds: float) -> str:
 def cmd_video(args) -> int:
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
+    from render.slides import slide_set_file  # the scene's slides come from the same run
+
+    slides = slide_set_file(args.name, pipeline.get_theme(args.theme), args.quality)
     r = pipeline.render_video(args.name, args.quality, args.theme, out=Path(args.out),
-                              data=args.data_dir, verbose=_verbose(args), lossless=True)
+                              data=args.data_dir, verbose=_verbose(args), lossless=True,
+                              slides=slides)
     elapsed = time.perf_counter() - t0
     index = f"[{args.index}] " if args.index else ""
     print(f"{index}{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "

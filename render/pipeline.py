@@ -234,6 +234,9 @@ def workdir(key: str):
 
 # --------------------------------------------------------------------------- manim
 
+# A render of a scene as a slide deck writes its slides into the folder this names (see run_manim).
+SLIDES_ENV = "GD_SLIDES_OUT"
+
 # x264's "veryfast" preset instead of its default "medium": at crf 23 (manim's) the flat colours
 # and thin lines of these scenes look the same and the files come out smaller (loss-comparison at
 # 1080p60: 860 kB against 1020 kB), for 15–20 % less CPU per render. With the quickest sub-pixel
@@ -260,21 +263,26 @@ MANIM = ("-m", "render.manim_run")
 
 
 def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False,
-                  lossless: bool = False) -> list[str]:
-    """The manim 0.22 command line for one render (run with cwd = the project root)."""
+                  lossless: bool = False, source: Path | None = None) -> list[str]:
+    """The manim 0.22 command line for one render (run with cwd = the project root).
+
+    ``source``: the file holding ``entry.cls`` when it is not the scene's own (the scene as a
+    slide deck, see :func:`run_manim`)."""
     cmd = [sys.executable, *MANIM, "render", "-q", quality.flag, *quality.extra]
     if still:
         cmd += ["-s", "--format", "png"]
     else:
         cmd += ["--format", "mp4", *(LOSSLESS_OPTIONS if lossless else ENCODER_OPTIONS)]
+    source = str(source) if source is not None else str(scene_file(entry).relative_to(ROOT))
     cmd += ["--disable_caching", "--progress_bar", "none", "--media_dir", str(media_dir),
-            "-o", str(out), str(scene_file(entry).relative_to(ROOT)), entry.cls]
+            "-o", str(out), source, entry.cls]
     return cmd
 
 
 def manim_env(theme: str, data: Path, tex_cache: Path, beats: Path | None = None) -> dict:
     env = dict(os.environ)
     env.pop(BEATS_ENV, None)
+    env.pop(SLIDES_ENV, None)
     if beats is not None:
         env[BEATS_ENV] = str(beats)  # the scene writes its beats there (scenes.components.style)
     env["GD_THEME"] = theme
@@ -346,11 +354,13 @@ def link_atomic(src: Path, dst: Path) -> None:
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
               still: bool = False, verbose: bool = False, log_key: str = "video",
               tex_cache: Path = TEX_CACHE, beats: Path | None = None,
-              lossless: bool = False) -> float:
+              lossless: bool = False, slides: Path | None = None) -> float:
     """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
 
     manim's output goes to ``build/render/logs/<scene>.<log_key>.log``; LaTeX it compiles is looked
-    up in and published to ``tex_cache``."""
+    up in and published to ``tex_cache``. With ``slides`` (a folder), the scene is rendered as a
+    manim-slides ``Slide`` (render/slides_compat.py): the same frames, and each beat's slide video
+    in that folder besides (render/slides.py reads them)."""
     path = scene_file(entry)
     if not path.exists():
         raise RenderError(f"scene {entry.name}: {path.relative_to(ROOT)} does not exist "
@@ -362,14 +372,22 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     logdir = WORK / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{entry.name}.{log_key}.log"
-    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still, lossless=lossless)
+    source = None
+    if slides is not None:
+        from render import slides as slide_sets
+        source = slide_sets.slide_module(entry, slides)
+    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still,
+                        lossless=lossless, source=source)
+    env = manim_env(theme, data, tex_cache, beats)
+    if slides is not None:
+        env[SLIDES_ENV] = str(slides)  # where the Slide writes its slides (render.slides_compat)
     seed_tex(media_dir / "Tex", tex_cache)
     t0 = time.perf_counter()
     with open(log, "wb") as logf:
         logf.write((" ".join(cmd) + "\n").encode())
         logf.flush()
         sink = None if verbose else logf
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data, tex_cache, beats),
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=sink,
                                 stderr=subprocess.STDOUT if sink else None,
                                 preexec_fn=_die_with_parent if sys.platform == "linux" else None)
@@ -506,20 +524,24 @@ def beats_file(name: str, key: str = "video") -> Path:
 def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
                  data: str | os.PathLike | None = None, verbose: bool = False,
                  key: str = "video", tex_cache: Path = TEX_CACHE,
-                 lossless: bool = False) -> Rendered:
+                 lossless: bool = False, slides: Path | None = None) -> Rendered:
     """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically.
 
     ``lossless``: x264 at crf 0 (the master the published files are encoded from, see
     :data:`LOSSLESS_OPTIONS`), else manim's lossy x264 (a preview to watch). ``tex_cache``: the
-    folder of compiled LaTeX to reuse and add to (the benchmark gives each scene an empty one)."""
+    folder of compiled LaTeX to reuse and add to (the benchmark gives each scene an empty one).
+    ``slides``: also keep the scene's slides from the same manim run, recorded in this file
+    (render/slides.py: one video per beat, for the lecture deck)."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
     beats = beats_file(name, key)
     with workdir(f"{name}.{key}") as work:
         raw, raw_beats = work / "raw.mp4", work / "beats.json"
+        raw_slides = work / "slides" if slides is not None else None
         seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
-                            log_key=key, tex_cache=tex_cache, beats=raw_beats, lossless=lossless)
+                            log_key=key, tex_cache=tex_cache, beats=raw_beats, lossless=lossless,
+                            slides=raw_slides)
         info = ffmpeg.video_info(raw)
         reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p") and not lossless
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
@@ -531,6 +553,10 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
                 shutil.copyfile(raw_beats, tmp)
         else:
             beats.unlink(missing_ok=True)
+        if slides is not None and not (raw_slides / "refused.txt").exists():
+            # after the video, so that make finds the slide set newer than it
+            from render import slides as slide_sets
+            slide_sets.keep(raw_slides, slides, entry, q, theme)
     return Rendered(Path(out), seconds, info.frames, info.duration,
                     beats if beats.exists() else None)
 

@@ -128,7 +128,37 @@ def build_manifest(media: Path, data: Path, figures: Path | None = None) -> dict
         fig["outputs"].append(item["path"])
     state = git_state()
     return {"schema": SCHEMA, "commit": state["commit"], "dirty": state["dirty"],
-            "scenes": scene_list, "figures": list(figure_list.values()), "outputs": outputs}
+            "scenes": scene_list, "figures": list(figure_list.values()), "outputs": outputs,
+            "lecture": lecture_entry(media)}
+
+
+# --------------------------------------------------------------------------- the lecture deck
+# (issue 15) render/deck.py lists the deck's slides in media/slides/slides.json when it writes
+# media/slides/index.html; the manifest carries that list: every slide's scene, beat, notes, file,
+# duration, sha256 and commit.
+
+def lecture_entry(media: Path) -> dict | None:
+    """The lecture deck under ``media/slides/``, or None when there is none."""
+    path = Path(media) / "slides" / "slides.json"
+    if not path.exists() or not (Path(media) / "slides" / "index.html").exists():
+        return None
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    pptx = Path(media) / doc["pptx"]
+    return {"deck": doc["deck"], "pptx": doc["pptx"] if pptx.exists() else None,
+            "theme": doc["theme"], "resolution": doc["resolution"], "slides": doc["slides"]}
+
+
+def _lecture_link(manifest: dict) -> str:
+    """The gallery's line pointing at the deck (empty without one)."""
+    lecture = manifest.get("lecture")
+    if not lecture:
+        return ""
+    e = html.escape
+    beats = sum(s["kind"] == "beat" for s in lecture["slides"])
+    pptx = f' · <a href="{e(lecture["pptx"])}">PowerPoint</a>' if lecture.get("pptx") else ""
+    return (f'<p class="lecture">Lecture deck: <a href="{e(lecture["deck"])}">'
+            f'{e(lecture["deck"])}</a> ({len(lecture["slides"])} slides, {beats} of them video; '
+            f'arrow keys to step, s for the speaker notes){pptx}</p>' + "\n")
 
 
 def write_manifest(out: Path, media: Path, data: Path, figures: Path | None = None) -> dict:
@@ -229,7 +259,8 @@ def render_gallery(manifest: dict, media: Path | None = None) -> str:
             f"<title>Gradient descent: media</title><style>{style}</style></head><body>\n"
             f"<h1>Gradient descent: media</h1><p class=\"meta\">{len(cards)} videos · "
             f"{len(figs)} figures · {head} · details in <a href=\"manifest.json\">manifest.json</a></p>\n"
-            "<section>\n" + "\n".join(cards) + "\n</section>\n"
+            + _lecture_link(manifest)
+            + "<section>\n" + "\n".join(cards) + "\n</section>\n"
             + ("<h1>Figures</h1><section class=\"figs\">\n" + "\n".join(figs) + "\n</section>\n"
                if figs else "")
             + "</body></html>\n")

@@ -68,7 +68,11 @@ def load_set(sets: Path, name: str) -> dict:
     path = Path(sets) / f"{name}.json"
     if not path.exists():
         raise RenderError(f"scene {name}: no slides in {path}; run make slides")
-    return read_set(path)
+    record = read_set(path)
+    if not all(s.get("playable", True) for s in record["slides"]):
+        raise RenderError(f"scene {name}: its slides in {path} are not encoded for the web yet; "
+                          "run make slides")
+    return record
 
 
 def beat_slides(record: dict) -> list[dict]:

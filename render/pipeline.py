@@ -556,7 +556,7 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
         if slides is not None and not (raw_slides / "refused.txt").exists():
             # after the video, so that make finds the slide set newer than it
             from render import slides as slide_sets
-            slide_sets.keep(raw_slides, slides, entry, q, theme)
+            slide_sets.keep(raw_slides, slides, entry, q, theme, encode=not lossless)
     return Rendered(Path(out), seconds, info.frames, info.duration,
                     beats if beats.exists() else None)
 

@@ -110,11 +110,15 @@ def playable(path: Path) -> bool:
         "h264", "yuv420p") and streams[0].get("profile") in PLAYABLE_PROFILES
 
 
-def keep(raw: Path, record: Path, entry, quality, theme: str) -> dict:
+def keep(raw: Path, record: Path, entry, quality, theme: str, *, encode: bool = True) -> dict:
     """Move the slides a render wrote in ``raw`` (render/slides_compat.py's ``slides.json`` and
     its videos) into the slide set ``record``: the videos first, named by their content, then the
-    record, atomically; videos the record no longer names are removed. A video a browser would
-    not play (:func:`playable`) is encoded to H.264 yuv420p first."""
+    record, atomically; videos the record no longer names are removed.
+
+    A video a browser would not play (:func:`playable`: the slides of a lossless master, as
+    ``make videos`` renders) is encoded to H.264 for the web first, or, with ``encode=False``, kept
+    as it is and marked ``"playable": false`` (``make videos`` keeps its slides that way, at no
+    cost; :func:`encode_set` encodes them when ``make slides`` asks for them)."""
     raw, record = Path(raw), Path(record)
     made = raw / "slides.json"
     if (raw / REFUSED).exists():
@@ -127,27 +131,60 @@ def keep(raw: Path, record: Path, entry, quality, theme: str) -> dict:
     slides = []
     for s in doc["slides"]:
         src = raw / s["file"]
-        if not playable(src):
-            encoded = src.with_name(f"{src.stem}.h264{src.suffix}")
-            ffmpeg.run(ffmpeg.faststart_mp4(src, encoded, reencode=True),
-                       what=f"scene {entry.name}: slide {s['index']}")
-            src = encoded
-        digest = pipeline.sha256(src)
-        name = f"{s['index']:02d}-{digest[:12]}{src.suffix}"
-        if not (folder / name).exists():
-            pipeline.link_atomic(src, folder / name)
-        slides.append({**s, "file": f"{folder.name}/{name}", "sha256": digest,
-                       "bytes": src.stat().st_size})
+        ok = playable(src)
+        if not ok and encode:
+            src, ok = _web_encode(src, entry.name, s["index"]), True
+        slides.append({**s, **_place(src, folder, s["index"]), "playable": ok})
     out = {"schema": SCHEMA, "scene": entry.name, "class": entry.cls, "theme": theme,
            "quality": quality.name, "resolution": doc["resolution"], "fps": quality.fps,
            "background": doc["background"], "duration": doc["duration"], "beats": doc["beats"],
            **pipeline.git_state(), "slides": slides}
-    pipeline.write_text_atomic(record, json.dumps(out, indent=1, ensure_ascii=False) + "\n")
-    named = {Path(s["file"]).name for s in slides}
+    _write_record(record, out, folder)
+    return out
+
+
+def _web_encode(src: Path, scene: str, index: int) -> Path:
+    """``src`` encoded as the published MP4s are (render.ffmpeg.h264_mp4), beside it."""
+    encoded = src.with_name(f"{src.stem}.h264{src.suffix}")
+    ffmpeg.run(ffmpeg.h264_mp4(src, encoded), what=f"scene {scene}: slide {index}")
+    return encoded
+
+
+def _place(src: Path, folder: Path, index: int) -> dict:
+    """``src`` into the slide set's ``folder``, named by its content; its record fields."""
+    digest = pipeline.sha256(src)
+    name = f"{index:02d}-{digest[:12]}{src.suffix}"
+    if not (folder / name).exists():
+        pipeline.link_atomic(src, folder / name)
+    return {"file": f"{folder.name}/{name}", "sha256": digest, "bytes": src.stat().st_size}
+
+
+def _write_record(record: Path, doc: dict, folder: Path) -> None:
+    pipeline.write_text_atomic(record, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    named = {Path(s["file"]).name for s in doc["slides"]}
     for path in folder.iterdir():
         if path.name not in named:
             path.unlink(missing_ok=True)
-    return out
+
+
+def encode_set(record: Path) -> int:
+    """Encode for the web the videos of slide set ``record`` that a browser would not play (kept
+    so by ``make videos``); return how many."""
+    record = Path(record)
+    doc = read_set(record)
+    folder, todo = record.with_suffix(""), [s for s in doc["slides"] if not s.get("playable", True)]
+    if not todo:
+        return 0
+    slides = []
+    for s in doc["slides"]:
+        if not s.get("playable", True):
+            encoded = _web_encode(slide_file(doc, s), doc["scene"], s["index"])
+            s = {**s, **_place(encoded, folder, s["index"]), "playable": True}
+            encoded.unlink(missing_ok=True)
+        slides.append(s)
+    doc.pop("folder")
+    _write_record(record, {**doc, "slides": slides}, folder)
+    return len(todo)
 
 
 def render_slide_set(name: str, quality: str, theme: str | None = None, *, out: Path,
@@ -218,9 +255,12 @@ def cmd_scene(args) -> int:
     q = pipeline.get_quality(args.quality)
     index = f"[{args.index}] " if args.index else ""
     if args.deps is not None and fresh(out, args.deps):
+        t0 = time.perf_counter()
+        encoded = encode_set(out)
         doc = read_set(out)
+        how = f", {encoded} encoded for the web in {time.perf_counter() - t0:.1f} s" if encoded else ""
         print(f"{index}{args.name}  slides  {q.label}  {len(doc['slides'])} slides, from the "
-              "video's render", flush=True)
+              f"video's render{how}", flush=True)
         return 0
     t0 = time.perf_counter()
     doc, _ = render_slide_set(args.name, args.quality, args.theme, out=out, data=args.data_dir,

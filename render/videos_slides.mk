@@ -28,7 +28,7 @@ SLIDE_GOALS    := slides $(MEDIA)/slides/% $(RBUILD)/slides/% $(SLIDES_MK)
 
 # make videos slides with the same theme (given on the command line) and quality: a slide set
 # waits for its video, whose render writes it (render.slides scene then finds it fresh).
-slides_share = $(if $(and $(filter videos,$(MAKECMDGOALS)),$(filter command line environment%,$(origin THEME)),$(filter $(SLIDES_QUALITY),$(VIDEO_QUALITY))),$(MEDIA)/videos/$(1).mp4)
+slides_share = $(if $(and $(filter videos,$(MAKECMDGOALS)),$(filter command line environment%,$(origin THEME)),$(filter $(SLIDES_QUALITY),$(VIDEO_QUALITY))),$(MASTER)/$(1).mp4)
 
 ifneq ($(filter slides,$(MAKECMDGOALS)),)
 ifneq ($(strip $(SCENE)),)

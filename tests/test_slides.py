@@ -282,10 +282,20 @@ PROGRESS = re.compile(r"^\[\d+/\d+\] (\S+)  slides  144p5  ([\d.]+ s  )?(\d+) sl
 
 
 @pytest.mark.render
+def without_beats(src: Path, folder: Path) -> Path:
+    """A copy of the scene file ``src`` with its ``self.beat(...)`` calls (one line each) removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [ln for ln in lines if not ln.lstrip().startswith("self.beat(")]
+    assert len(kept) < len(lines), f"{src.name} declares no beats to remove"
+    (folder / src.name).write_text("".join(kept), encoding="utf-8")
+    return folder / src.name
+
+
 def test_make_slides(tmp_path):
+    no_beats = without_beats(FIXTURES / "pipeline" / "fixture_parabola.py", tmp_path / "plain")
     root = sandbox.create(tmp_path / "project", scenes=SCENES, figures=False,
-                          scene_files=[FIXTURES / "slides" / "fixture_beats.py",
-                                       FIXTURES / "pipeline" / "fixture_parabola.py"])
+                          scene_files=[FIXTURES / "slides" / "fixture_beats.py", no_beats])
     with open(root / "scenes" / "lecture.py", "a", encoding="utf-8") as f:
         f.write(SANDBOX_LECTURE)
     res = sandbox.make(root, "slides", "QUALITY=test", jobs=2, timeout=300)
@@ -431,3 +441,36 @@ def test_a_slide_a_browser_would_not_play_is_encoded(tmp_path):
     path = slide_file(doc, doc["slides"][0])
     assert playable(path) and pipeline.sha256(path) == doc["slides"][0]["sha256"]
     assert len(frame_hashes(path)) == 6
+
+
+def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path):
+    """``make videos`` keeps its master's slides as they are (no encode in the video build), the
+    deck refuses them, and encode_set makes them playable once: the same frames, and a second
+    call has nothing to do."""
+    from render import deck
+    from render.slides import encode_set, keep, playable, read_set, slide_file
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=s=64x36:r=5:d=1.2",
+                    "-c:v", "libx264", "-crf", "0", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                    str(raw / "00.mp4")], check=True)
+    (raw / "slides.json").write_text(json.dumps({
+        "resolution": [64, 36], "background": "#000000", "duration": 1.2, "beats": 1,
+        "slides": [{"index": 0, "file": "00.mp4", "start": 0.0, "end": 1.2, "duration": 1.2,
+                    "caption": "A test card.", "notes": "A test card."}]}))
+    record = tmp_path / "sets" / "convex-descent.json"
+    keep(raw, record, pipeline.get_scene("convex-descent"), pipeline.get_quality("test"), "dark",
+         encode=False)
+    doc = read_set(record)
+    kept = slide_file(doc, doc["slides"][0])
+    assert doc["slides"][0]["playable"] is False and not playable(kept)
+    with pytest.raises(pipeline.RenderError, match="not encoded for the web"):
+        deck.load_set(record.parent, "convex-descent")
+    assert encode_set(record) == 1
+    doc = read_set(record)
+    path = slide_file(doc, doc["slides"][0])
+    assert doc["slides"][0]["playable"] is True and playable(path) and not kept.exists()
+    assert pipeline.sha256(path) == doc["slides"][0]["sha256"] and len(frame_hashes(path)) == 6
+    assert encode_set(record) == 0
+    deck.load_set(record.parent, "convex-descent")

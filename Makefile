@@ -78,7 +78,7 @@ include $(sort $(wildcard render/*.mk))
 
 # The data first (see DATA_MK above), for the goals that read it, and only in make's first pass: a
 # file dated in the future (clock skew) would otherwise make every pass start another.
-DATA_GOALS := data test bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
+DATA_GOALS := data test bench videos scene still watch figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
 ifeq ($(MAKE_RESTARTS),)
 ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
 include $(DATA_MK)

@@ -1,4 +1,4 @@
-"""``python -m render.manim_authoring [--at SECONDS] [--stock-hash] MANIM-ARGS``: manim for authoring.
+"""``python -m render.manim_authoring [--at S] [--keep-segments N] [--stock-hash] MANIM-ARGS``.
 
 The manim changes the authoring loop (``make watch``, ``make still AT=``) needs, fenced here, on
 top of :mod:`render.manim_run` (whose command line this is). ``make videos`` never runs them.
@@ -396,7 +396,8 @@ _original_update_frame = cairo_renderer.CairoRenderer.update_frame
 
 
 def play(self, scene, *args, **kwargs) -> None:
-    """manim's, marking the time inside a play for :func:`update_frame`."""
+    """manim's, marking the time inside a play for :func:`update_frame` (and counting plays)."""
+    _At.plays += 1
     self._gd_in_play = True
     try:
         _original_play(self, scene, *args, **kwargs)
@@ -429,6 +430,7 @@ class _At:
     seconds: float | None = None
     reached = False
     end = 0.0  # the end of the last play begun, in seconds
+    plays = 0  # plays begun
 
 
 def begin_animations(self) -> None:
@@ -452,15 +454,26 @@ def install_still_at(seconds: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Apply what the options ask for, then run manim's command line (via render.manim_run)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    at, stock = None, os.environ.get("GD_STOCK_HASH", "") not in ("", "0")
-    while args and args[0].startswith("--") and args[0] in ("--at", "--stock-hash"):
+    at, keep, stock = None, None, os.environ.get("GD_STOCK_HASH", "") not in ("", "0")
+    while args and args[0] in ("--at", "--keep-segments", "--stock-hash"):
         opt = args.pop(0)
         if opt == "--at":
             at = float(args.pop(0))
             if not math.isfinite(at) or at < 0:
                 sys.exit(f"render.manim_authoring: --at {at}: a time in seconds >= 0")
+        elif opt == "--keep-segments":  # manim's max_files_cached (its CLI has no option for it)
+            keep = int(args.pop(0))
         else:
             stock = True
+    start = _start_animation(args)
+    if start and "--save_sections" in args:
+        sys.stderr.write("render.manim_authoring: manim 0.22 crashes on -n with --save_sections when "
+                         "a whole section lies before the start; render from an animation without "
+                         "sections\n")
+        return 2
+    if keep is not None:
+        from manim import config
+        config.max_files_cached = keep
     install_skip_drawing()
     if not stock:
         install_play_key()
@@ -473,11 +486,28 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if code == 0 and at is not None and not _At.reached:
-            sys.stderr.write(f"AT={at:g} is past the end of the scene; it lasts "
-                             f"{_At.end:.2f} s\n")
-            return 3
+            sys.stderr.write(f"AT={at:g} is past the end of the scene; it lasts {_At.end:.2f} s\n")
+            return PAST_THE_END
+        if code == 0 and start and start >= _At.plays:
+            sys.stderr.write(f"FROM={start} is past the last animation; the scene plays {_At.plays} "
+                             f"(FROM=0 to {_At.plays - 1})\n")
+            return PAST_THE_END
         return code
     return 0
+
+
+PAST_THE_END = 3  # the exit status for an --at or -n beyond the scene's end
+
+
+def _start_animation(args: list[str]) -> int | None:
+    """The start of manim's ``-n START[,END]`` in ``args``, if any."""
+    for i, arg in enumerate(args[:-1]):
+        if arg in ("-n", "--from_animation_number"):
+            try:
+                return int(args[i + 1].split(",")[0])
+            except ValueError:
+                return None
+    return None
 
 
 if __name__ == "__main__":

@@ -274,6 +274,8 @@ def main(argv=None) -> int:
     p.add_argument("--media", default=str(ROOT / "media"))
     args = p.parse_args(argv)
     pipeline.unwind_on_termination()
+    # Ctrl-C stops the watch even when it was started with SIGINT ignored (a background job)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         entry = pipeline.get_scene(args.name)
         q = pipeline.get_quality(args.quality)

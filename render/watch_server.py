@@ -109,7 +109,9 @@ events.onmessage = (e) => show(JSON.parse(e.data));
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False  # a port in use must be reported, not shared
+    # SO_REUSEADDR: a watch started again at once may bind while the last one's connections
+    # linger (TIME_WAIT); a port another server listens on is still refused (that is SO_REUSEPORT).
+    allow_reuse_address = True
 
     def __init__(self, address, state: State, preview_dir: Path):
         self.state = state

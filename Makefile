@@ -67,6 +67,7 @@ snapshots: $(STAMP) ## regenerate the committed snapshot baselines on purpose
 bench: $(STAMP) $(DATA_FILES) ## run the benchmarks and print their figures
 	$(PY) -m render.bench
 	$(PY) -m render.bench_render
+	$(PY) -m render.bench_watch
 
 clean: ## remove build/ and media/ (keeps .venv)
 	rm -rf build media

@@ -28,6 +28,7 @@ manim 0.22 only (``pyproject.toml`` pins it): anything else is refused in one li
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import struct
@@ -157,7 +158,13 @@ class _Key:
 
     def array(self, a):
         a = np.asarray(a)
-        if a.dtype.hasobject:
+        if a.dtype.names:  # structured: field by field
+            self.tag(f"nd:{a.dtype.names}:{a.shape}")
+            for name in a.dtype.names:
+                self.array(a[name])
+        elif a.dtype.hasobject:  # (may hold itself, through its items)
+            if not self.first_visit(a):
+                return
             self.tag(f"nd:{a.dtype.str}:{a.shape}")
             for item in a.ravel():
                 self.walk(item)
@@ -172,8 +179,9 @@ class _Key:
         if not self.first_visit(items):
             return
         parts = []
-        for item in items:
+        for item in items:  # each from the same start, so their order does not matter
             sub = _Key(self.scene)
+            sub.seen = dict(self.seen)  # (and a way back to the set is a reference, not a loop)
             sub.walk(item)
             parts.append(sub.digest())
         self.buf += b"S%d;" % len(parts)
@@ -373,6 +381,19 @@ def play_key(scene_object, camera_object, animations_list, current_mobjects_list
     """The cache key of one play: ``manim.utils.hashing.get_hash_from_play_call``'s signature and
     inputs (camera settings, animations, the scene's mobjects, the encoder), walked as described
     in the module's docstring."""
+    try:
+        return _play_key(scene_object, camera_object, animations_list, current_mobjects_list,
+                         backend=backend, encoder_fingerprint=encoder_fingerprint,
+                         renderer_state=renderer_state)
+    except RecursionError:  # a structure too deep to walk: this play is drawn, and never reused
+        return f"unkeyed_{os.getpid()}_{next(_UNKEYED)}"
+
+
+_UNKEYED = itertools.count()
+
+
+def _play_key(scene_object, camera_object, animations_list, current_mobjects_list, *, backend: str,
+              encoder_fingerprint: str, renderer_state) -> str:
     k = _Key(scene_object)
     k.tag(f"{backend}|{encoder_fingerprint}|gd-play-key-1")
     k.tag("camera")

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from render import ffmpeg, pipeline, watch_server
+from render.cli import _Parser
 from render.pipeline import ROOT, MissingTool, UsageError
 from render.watch_worker import Worker, WorkerError
 
@@ -247,12 +248,6 @@ def _tail(log: Path) -> str:
 
 
 # --------------------------------------------------------------------------- main
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        sys.exit(2)
-
 
 def _port(text: str) -> int:
     try:

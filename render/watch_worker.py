@@ -212,8 +212,12 @@ class Worker:
         with self._lock:
             if self.pid is not None:
                 raise WorkerError("a render is already running")
-            self.proc.stdin.write(json.dumps(request) + "\n")
-            self.proc.stdin.flush()
+            try:
+                self.proc.stdin.write(json.dumps(request) + "\n")
+                self.proc.stdin.flush()
+            except OSError:
+                raise WorkerError(f"the render worker has stopped (exit {self.proc.poll()}); "
+                                  f"see {self._log.name}") from None
             deadline = time.monotonic() + 30
             while self.pid is None:
                 if self.proc.poll() is not None or not self._started.wait(deadline - time.monotonic()):

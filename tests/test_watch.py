@@ -71,28 +71,25 @@ class Watching:
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def next_line(self, pattern, timeout=120) -> str:
+    def _next(self, source: queue.Queue, matches, what: str, timeout: float):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                line = self.lines.get(timeout=0.5)
+                item = source.get(timeout=0.5)
             except queue.Empty:
                 assert self.proc.poll() is None, f"the watch exited:\n{''.join(self.output)}"
                 continue
-            if re.search(pattern, line):
-                return line
-        pytest.fail(f"no line matching {pattern!r} in {timeout} s:\n{''.join(self.output)}")
+            if matches(item):
+                return item
+        pytest.fail(f"no {what} in {timeout} s:\n{''.join(self.output)}")
+
+    def next_line(self, pattern, timeout=120) -> str:
+        return self._next(self.lines, lambda line: re.search(pattern, line),
+                          f"line matching {pattern!r}", timeout)
 
     def next_state(self, status, timeout=120) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                state = self.states.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if state["status"] == status:
-                return state
-        pytest.fail(f"no state {status!r} in {timeout} s:\n{''.join(self.output)}")
+        return self._next(self.states, lambda state: state["status"] == status, f"state {status!r}",
+                          timeout)
 
     def stop(self, sig=signal.SIGINT, timeout=30) -> int:
         os.killpg(self.proc.pid, sig)  # as Ctrl-C in its terminal

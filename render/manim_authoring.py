@@ -68,7 +68,6 @@ DECIMALS = 9
 _PRIMITIVE = (type(None), bool, int, float, str, bytes, complex)
 
 
-_pack_float = struct.Struct("<d").pack
 _pack_len = struct.Struct("<I").pack
 
 
@@ -83,10 +82,13 @@ class _Key:
         self.seen: dict[int, int] = {}
         self.alive: list = []  # keeps walked objects (and so their ids) alive during the walk
         self.floats: list = []  # float arrays, flattened
+        self.pyfloats: list = []  # Python floats
         self.scene = scene
 
     def digest(self) -> bytes:
         h = hashlib.blake2b(self.buf, digest_size=20)
+        if self.pyfloats:
+            self.floats.append(np.array(self.pyfloats, dtype=np.float64))
         if self.floats:  # rounded, and -0.0 made 0.0
             h.update((np.concatenate(self.floats, dtype=np.float64).round(DECIMALS) + 0.0).tobytes())
         return h.digest()
@@ -128,7 +130,8 @@ class _Key:
         self.buf += b"i%d;" % obj
 
     def real(self, obj):
-        self.buf += b"f" + _pack_float(round(obj, DECIMALS) + 0.0)
+        self.buf += b"f"
+        self.pyfloats.append(obj)  # rounded with the arrays, in digest()
 
     text = tag
 
@@ -142,19 +145,45 @@ class _Key:
     def sequence(self, obj):
         if self.first_visit(obj):
             self.buf += b"L%d;" % len(obj)
-            walk = self.walk
             for item in obj:
-                walk(item)
+                self.value(item)
 
     def mapping(self, obj):
-        if self.first_visit(obj):
-            self.buf += b"D%d;" % len(obj)
-            walk = self.walk
-            for k, v in obj.items():
-                if k in _SKIP:
-                    continue
-                walk(k)
-                walk(v)
+        if not self.first_visit(obj):
+            return
+        buf, tokens = self.buf, _TOKENS
+        buf += b"D%d;" % len(obj)
+        for k, v in obj.items():
+            if k in _SKIP:
+                continue
+            if type(k) is str:  # an attribute's name, mostly: its token is kept
+                token = tokens.get(k)
+                if token is None:
+                    self.tag(k)
+                else:
+                    buf += token
+            else:
+                self.walk(k)
+            self.value(v)
+
+    def value(self, v):
+        """:meth:`walk`, with the commonest types written here (the key walks some 20,000
+        values per play)."""
+        t = type(v)
+        if t is float:
+            self.buf += b"f"
+            self.pyfloats.append(v)
+        elif t is bool:
+            self.buf += b"T" if v else b"F"
+        elif t is int:
+            self.buf += b"i%d;" % v
+        elif v is None:
+            self.buf += b"N"
+        else:
+            handler = _HANDLERS.get(t)
+            if handler is None:
+                handler = _HANDLERS[t] = _handler_for(t)
+            handler(self, v)
 
     def array(self, a):
         a = np.asarray(a)

@@ -1,4 +1,4 @@
-"""``python -m render.manim_authoring [--at S] [--keep-segments N] [--stock-hash] MANIM-ARGS``.
+"""``python -m render.manim_authoring [--at S] [--keep-segments N] [--svg-cache F] [--stock-hash] ARGS``.
 
 The manim changes the authoring loop (``make watch``, ``make still AT=``) needs, fenced here, on
 top of :mod:`render.manim_run` (whose command line this is). ``make videos`` never runs them.
@@ -31,10 +31,11 @@ import hashlib
 import itertools
 import math
 import os
+import pickle
 import struct
 import sys
 import types
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 
@@ -52,9 +53,12 @@ from manim.utils.hashing import KEYS_TO_FILTER_OUT  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _stock_key = cairo_renderer.get_hash_from_play_call
-# Camera attributes that are the frame being drawn, not how it is drawn (manim leaves out the
-# same ones, and render.manim_run's hand-over flag).
-_SKIP = frozenset(KEYS_TO_FILTER_OUT) | {"_handed_over"}
+# Attributes that are the frame being drawn, not how it is drawn (manim leaves out the same ones),
+# render.manim_run's hand-over flag, and an SVG's index of its groups by id (the same groups as its
+# submobjects, but for a formula from manim's SVG cache a copy's: not drawn, it would change keys).
+# For the same reason a mobject without points of its own is keyed without its sheen direction
+# (a parsed formula's is flipped, one from the cache's is not; only drawn points use it).
+_SKIP = frozenset(KEYS_TO_FILTER_OUT) | {"_handed_over", "id_to_vgroup_dict"}
 # ... and the table of drawing functions the camera builds when it first draws (a cached play
 # is not drawn).
 _CAMERA_SKIP = _SKIP | {"display_funcs"}
@@ -152,9 +156,10 @@ class _Key:
         if not self.first_visit(obj):
             return
         buf, tokens = self.buf, _TOKENS
-        buf += b"D%d;" % len(obj)
+        buf += b"D"
+        no_points = "sheen_direction" in obj and len(obj.get("points", ())) == 0
         for k, v in obj.items():
-            if k in _SKIP:
+            if k in _SKIP or (no_points and k == "sheen_direction"):
                 continue
             if type(k) is str:  # an attribute's name, mostly: its token is kept
                 token = tokens.get(k)
@@ -165,6 +170,7 @@ class _Key:
             else:
                 self.walk(k)
             self.value(v)
+        buf += b"d"
 
     def value(self, v):
         """:meth:`walk`, with the commonest types written here (the key walks some 20,000
@@ -273,6 +279,9 @@ class _Key:
                     self.tag(name)
                     self.walk(value)
 
+    def path(self, obj):  # by its text: a path caches parts of itself lazily, in slots
+        self.tag(f"path:{obj}")
+
     def builtin(self, obj):
         self.tag(f"builtin:{getattr(obj, '__module__', '')}."
                  f"{getattr(obj, '__qualname__', getattr(obj, '__name__', '?'))}")
@@ -336,7 +345,8 @@ def _handler_for(t: type):
                           (types.FunctionType, _Key.function), (types.MethodType, _Key.method),
                           (types.CodeType, _Key.code), (types.ModuleType, _Key.module),
                           (type, _Key.cls), (types.BuiltinFunctionType, _Key.builtin),
-                          (np.ufunc, _Key.builtin), (types.CellType, _Key.cell)):
+                          (np.ufunc, _Key.builtin), (types.CellType, _Key.cell),
+                          (PurePath, _Key.path)):
         if issubclass(t, base):
             return handler
     return _Key.instance
@@ -501,13 +511,48 @@ def install_still_at(seconds: float) -> None:
     Scene.begin_animations = begin_animations
 
 
+# --------------------------------------------------------------------------- formulas kept
+
+def load_svg_cache(path: Path) -> int:
+    """Fill manim's in-process cache of parsed SVGs (a formula's glyphs, keyed by its SVG file and
+    style: ``SVG_HASH_TO_MOB_MAP``) from ``path``; the number of entries (0 if unreadable). The watch's
+    warm worker loads it once and every render it forks has the formulas parsed: convex-descent's
+    25 took about 1 of the 3 CPU-s a render with every animation cached took."""
+    from manim.mobject.svg import svg_mobject
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)
+        if saved.get("manim") != manim.__version__:
+            return 0
+        svg_mobject.SVG_HASH_TO_MOB_MAP.update(saved["map"])
+        return len(saved["map"])
+    except Exception:  # a cache: whatever is wrong with it, the formulas are parsed again
+        return 0
+
+
+def save_svg_cache(path: Path) -> None:
+    """Write manim's cache of parsed SVGs to ``path`` (atomically; nothing if it cannot be)."""
+    from manim.mobject.svg import svg_mobject
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            pickle.dump({"manim": manim.__version__, "map": dict(svg_mobject.SVG_HASH_TO_MOB_MAP)}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:
+        tmp.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Apply what the options ask for, then run manim's command line (via render.manim_run)."""
     args = list(sys.argv[1:] if argv is None else argv)
     at, keep, stock = None, None, os.environ.get("GD_STOCK_HASH", "") not in ("", "0")
-    while args and args[0] in ("--at", "--keep-segments", "--stock-hash"):
+    svg_cache = None
+    while args and args[0] in ("--at", "--keep-segments", "--svg-cache", "--stock-hash"):
         opt = args.pop(0)
-        if opt == "--at":
+        if opt == "--svg-cache":  # formulas parsed by earlier renders, kept in this file
+            svg_cache = Path(args.pop(0))
+        elif opt == "--at":
             at = float(args.pop(0))
             if not math.isfinite(at) or at < 0:
                 sys.exit(f"render.manim_authoring: --at {at}: a time in seconds >= 0")
@@ -529,6 +574,10 @@ def main(argv: list[str] | None = None) -> int:
         install_play_key()
     if at is not None:
         install_still_at(at)
+    from manim.mobject.svg import svg_mobject
+    if svg_cache is not None and not svg_mobject.SVG_HASH_TO_MOB_MAP:
+        load_svg_cache(svg_cache)
+    parsed = set(svg_mobject.SVG_HASH_TO_MOB_MAP)
     from render import manim_run
     sys.argv = ["manim", *args]
     try:
@@ -538,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
         if code == 0 and at is not None and not _At.reached:
             sys.stderr.write(f"AT={at:g} is past the end of the scene; it lasts {_At.end:.2f} s\n")
             return PAST_THE_END
+        if code == 0 and svg_cache is not None and set(svg_mobject.SVG_HASH_TO_MOB_MAP) - parsed:
+            save_svg_cache(svg_cache)
         if code == 0 and start and start >= _At.plays:
             sys.stderr.write(f"FROM={start} is past the last animation; the scene plays {_At.plays} "
                              f"(FROM=0 to {_At.plays - 1})\n")

@@ -54,10 +54,10 @@ def cache_dir(name: str, quality: str, theme: str) -> Path:
     return pipeline.WORK / "watch" / f"{name}.{quality}.{theme}"
 
 
-def render_argv(entry, q: pipeline.Quality, *, media_dir: Path, out: Path) -> list[str]:
+def render_argv(entry, q: pipeline.Quality, *, media_dir: Path, out: Path, svg_cache: Path) -> list[str]:
     """The arguments of :func:`render.manim_authoring.main` for one watch render: the encoder
-    settings of ``make scene``, with manim's cache on."""
-    return ["--keep-segments", str(MAX_SEGMENTS),
+    settings of ``make scene``, with manim's cache on and parsed formulas kept."""
+    return ["--keep-segments", str(MAX_SEGMENTS), "--svg-cache", str(svg_cache),
             "render", "-q", q.flag, *q.extra, "--format", "mp4", *pipeline.ENCODER_OPTIONS,
             "--progress_bar", "none",
             "--media_dir", str(media_dir), "-o", str(out),
@@ -80,6 +80,10 @@ class Watch:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.log = self.logs / f"{entry.name}.watch.log"
         self.raw = self.work / "raw.mp4"
+        # Formulas parsed by this watch's renders, for the next ones. Not kept from an earlier
+        # watch: manim's SVG cache keys hash None, whose hash changes with the process (Python 3.11).
+        self.formulas = self.work / "formulas.pickle"
+        self.formulas.unlink(missing_ok=True)
         self.pid: int | None = None
         self.started = 0.0
         self.reason = ""
@@ -155,14 +159,17 @@ class Watch:
         self.raw.unlink(missing_ok=True)
         with open(self.log, "wb") as f:
             f.write(f"# {time.strftime('%H:%M:%S')} {reason}\n".encode())
-        argv = render_argv(self.entry, self.q, media_dir=self.work / "media", out=self.raw)
-        self.pid = self.worker.start(argv, {"COLUMNS": "160"}, self.log)  # manim's log unwrapped
+        argv = render_argv(self.entry, self.q, media_dir=self.work / "media", out=self.raw,
+                           svg_cache=self.formulas)
+        self.pid = self.worker.start(argv, {"COLUMNS": "160"}, self.log,  # manim's log unwrapped
+                                     svg_cache=self.formulas)
         self.state.update(status="rendering", line=f"rendering: {reason}")
 
     def cancel(self) -> None:
         pid, self.pid = self.pid, None
         if self.worker.cancel(pid):  # killed: it may have left a partial segment in the cache
             shutil.rmtree(self.work / "media", ignore_errors=True)
+            self.formulas.unlink(missing_ok=True)
 
     def finished(self, pid: int, status: int) -> None:
         if pid != self.pid:  # a cancelled render

@@ -128,11 +128,22 @@ def serve() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the watcher's to handle
     _warm_up()
     writer.write(json.dumps({"ready": round(time.perf_counter() - t0, 3)}) + "\n")
+    svg_loaded: dict[str, int] = {}  # cache file -> the mtime loaded
     try:
         for line in reader:
             if not line.strip():
                 continue
             request = json.loads(line)
+            svg_cache = request.get("svg_cache")
+            if svg_cache:  # formulas parsed by earlier renders: loaded here once, for every fork
+                try:
+                    mtime = os.stat(svg_cache).st_mtime_ns
+                except OSError:
+                    mtime = None
+                if mtime is not None and svg_loaded.get(svg_cache) != mtime:
+                    from render.manim_authoring import load_svg_cache
+                    load_svg_cache(Path(svg_cache))
+                    svg_loaded[svg_cache] = mtime
             # no signal handler may run in the child before it has its own
             signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, signal.SIGHUP])
             pid = os.fork()
@@ -206,9 +217,11 @@ class Worker:
                               f"see {self._log.name}")
         return self.ready_seconds or 0.0
 
-    def start(self, argv: list[str], env: dict, log: Path) -> int:
-        """Start a render; return its process id (its process group)."""
-        request = {"argv": argv, "env": env, "log": str(log), "cwd": str(ROOT)}
+    def start(self, argv: list[str], env: dict, log: Path, svg_cache: Path | None = None) -> int:
+        """Start a render; return its process id (its process group). ``svg_cache``: the file of
+        parsed formulas (render.manim_authoring's ``--svg-cache``) the worker loads first."""
+        request = {"argv": argv, "env": env, "log": str(log), "cwd": str(ROOT),
+                   "svg_cache": str(svg_cache) if svg_cache else None}
         with self._lock:
             if self.pid is not None:
                 raise WorkerError("a render is already running")

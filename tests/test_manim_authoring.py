@@ -91,3 +91,12 @@ def test_the_key_is_the_same_in_another_process():
                            check=True, env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}
                            ).stdout.strip() for seed in (0, 1)}
     assert len(keys) == 1 and len(keys.pop()) == 40
+
+
+def test_a_formula_from_manims_svg_cache_has_the_key_of_a_parsed_one(tmp_path):
+    from manim import MathTex, tempconfig
+    with tempconfig({"media_dir": str(tmp_path)}):
+        parsed = MathTex(r"x^2 + 1")
+        cached = MathTex(r"x^2 + 1")  # the same formula again: from manim's SVG cache
+        other = MathTex(r"x^2 + 2")
+    assert key([parsed]) == key([cached]) != key([other])

@@ -81,11 +81,12 @@ def cmd_video(args) -> int:
 
 
 def cmd_scene(args) -> int:
-    out = Path(args.out or ROOT / "media" / "preview" / f"{args.name}.mp4")
+    suffix = "" if args.start is None else f".from-{args.start}"
+    out = Path(args.out or ROOT / "media" / "preview" / f"{args.name}{suffix}.mp4")
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
     r = pipeline.render_video(args.name, args.quality, args.theme, out=out, data=args.data_dir,
-                              verbose=_verbose(args), key="preview")
+                              verbose=_verbose(args), key="preview", start=args.start)
     elapsed = time.perf_counter() - t0
     print(f"{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "
           f"{_rate(r.frames, r.seconds)}  -> {_show(out)}", flush=True)
@@ -93,12 +94,14 @@ def cmd_scene(args) -> int:
 
 
 def cmd_still(args) -> int:
-    out = Path(args.out or ROOT / "media" / "stills" / f"{args.name}.png")
+    suffix = "" if args.at is None else f".at-{args.at:g}s"
+    out = Path(args.out or ROOT / "media" / "stills" / f"{args.name}{suffix}.png")
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
     pipeline.render_still(args.name, args.quality, args.theme, out=out, data=args.data_dir,
-                          verbose=_verbose(args))
-    print(f"{args.name}  last frame  {q.width}x{q.height}  {time.perf_counter() - t0:.1f} s  "
+                          verbose=_verbose(args), at=args.at)
+    which = "last frame" if args.at is None else f"frame at {args.at:g} s"
+    print(f"{args.name}  {which}  {q.width}x{q.height}  {time.perf_counter() - t0:.1f} s  "
           f"-> {_show(out)}", flush=True)
     return 0
 
@@ -189,6 +192,7 @@ def makefile_text(scenes: dict) -> str:
         deps = " ".join([src, *[f"$(DATA)/{d}.npz" for d in e.data]])
         lines += [
             f"# {name}: {e.description}",
+            f"SCENE_DEPS.{name} := {deps}",
             f"$(MASTER)/{name}.mp4: {deps} $(SCENE_COMMON) $(VIDEO_OPTS)",
             f"\t@$(call render_video,{name},{i}/{n})",
             f"$(MEDIA)/preview/{name}.mp4: {deps} $(SCENE_COMMON) $(PREVIEW_OPTS)",
@@ -205,6 +209,27 @@ def makefile_text(scenes: dict) -> str:
 
 
 # --------------------------------------------------------------------------- main
+
+def _count(name: str):
+    def parse(text: str) -> int:
+        if not text.isdigit():
+            raise argparse.ArgumentTypeError(f"invalid {name} {text!r}; valid: an animation number, "
+                                             f"0 (the first) or more")
+        return int(text)
+    return parse
+
+
+def _seconds(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not (value >= 0 and value != float("inf")):
+            raise argparse.ArgumentTypeError(f"invalid {name} {text!r}; valid: a time in seconds, 0 or more")
+        return value
+    return parse
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m render", description="Render the scenes and their web exports.")
@@ -224,8 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("name")
     sp = sub.add_parser("scene", help="one scene into media/preview/NAME.mp4 (low quality)")
     render_opts(sp, pipeline.PREVIEW_QUALITY)
+    sp.add_argument("--from", dest="start", type=_count("FROM"), default=None,
+                    help="from the K-th animation on (0 = the first; manim's -n) into NAME.from-K.mp4")
     sp = sub.add_parser("still", help="a scene's last frame into media/stills/NAME.png")
     render_opts(sp, pipeline.DEFAULT_QUALITY)
+    sp.add_argument("--at", type=_seconds("AT"), default=None,
+                    help="the frame at that time in seconds, into NAME.at-<T>s.png")
     sp = sub.add_parser("video", help="one scene into OUT, losslessly (what make videos runs)")
     render_opts(sp, pipeline.DEFAULT_QUALITY)
     sp.add_argument("--index", default=None, help="i/n shown in the progress line")

@@ -260,15 +260,23 @@ LOSSLESS_OPTIONS = ("--encoder-option", "preset=ultrafast", "--encoder-option", 
 # manim's CLI with less work per frame: frames handed to the encoder uncopied, leaner per-frame
 # helpers, LaTeX shared live between renders (see render/manim_run.py).
 MANIM = ("-m", "render.manim_run")
+PAST_THE_END = 3  # render.manim_authoring's exit status for a start or time past the scene's end
 
 
 def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False,
-                  lossless: bool = False, source: Path | None = None) -> list[str]:
+                  lossless: bool = False, source: Path | None = None,
+                  start: int | None = None, at: float | None = None) -> list[str]:
     """The manim 0.22 command line for one render (run with cwd = the project root).
 
     ``source``: the file holding ``entry.cls`` when it is not the scene's own (the scene as a
-    slide deck, see :func:`run_manim`)."""
-    cmd = [sys.executable, *MANIM, "render", "-q", quality.flag, *quality.extra]
+    slide deck, see :func:`run_manim`). ``start``: from that animation on (manim's ``-n``); ``at``:
+    with ``still``, the frame at that time. Both run through render.manim_authoring (which guards
+    ``-n`` and draws no skipped play)."""
+    prefix = MANIM if start is None and at is None else \
+        ("-m", "render.manim_authoring", *(("--at", repr(float(at))) if at is not None else ()))
+    cmd = [sys.executable, *prefix, "render", "-q", quality.flag, *quality.extra]
+    if start is not None:
+        cmd += ["-n", str(start)]
     if still:
         cmd += ["-s", "--format", "png"]
     else:
@@ -354,7 +362,8 @@ def link_atomic(src: Path, dst: Path) -> None:
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
               still: bool = False, verbose: bool = False, log_key: str = "video",
               tex_cache: Path = TEX_CACHE, beats: Path | None = None,
-              lossless: bool = False, slides: Path | None = None) -> float:
+              lossless: bool = False, slides: Path | None = None,
+              start: int | None = None, at: float | None = None) -> float:
     """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
 
     manim's output goes to ``build/render/logs/<scene>.<log_key>.log``; LaTeX it compiles is looked
@@ -377,7 +386,7 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
         from render import slides as slide_sets
         source = slide_sets.slide_module(entry, slides)
     cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still,
-                        lossless=lossless, source=source)
+                        lossless=lossless, source=source, start=start, at=at)
     env = manim_env(theme, data, tex_cache, beats)
     if slides is not None:
         env[SLIDES_ENV] = str(slides)  # where the Slide writes its slides (render.slides_compat)
@@ -402,6 +411,10 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
                 proc.wait()
             raise
     seconds = time.perf_counter() - t0
+    if rc == PAST_THE_END and (start is not None or at is not None):  # FROM= or AT= too far
+        said = [ln for ln in log.read_text(errors="replace").splitlines()
+                if ln.startswith(("FROM=", "AT="))]
+        raise UsageError(said[-1] if said else f"scene {entry.name}: FROM or AT is past its end")
     if rc != 0 or not out.exists():
         raise RenderError(_failure_message(entry, rc, log, verbose))
     harvest_tex(media_dir / "Tex", tex_cache)
@@ -524,14 +537,16 @@ def beats_file(name: str, key: str = "video") -> Path:
 def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
                  data: str | os.PathLike | None = None, verbose: bool = False,
                  key: str = "video", tex_cache: Path = TEX_CACHE,
-                 lossless: bool = False, slides: Path | None = None) -> Rendered:
+                 lossless: bool = False, slides: Path | None = None,
+                 start: int | None = None) -> Rendered:
     """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically.
 
     ``lossless``: x264 at crf 0 (the master the published files are encoded from, see
     :data:`LOSSLESS_OPTIONS`), else manim's lossy x264 (a preview to watch). ``tex_cache``: the
     folder of compiled LaTeX to reuse and add to (the benchmark gives each scene an empty one).
     ``slides``: also keep the scene's slides from the same manim run, recorded in this file
-    (render/slides.py: one video per beat, for the lecture deck)."""
+    (render/slides.py: one video per beat, for the lecture deck). ``start``: from that animation
+    on (``make scene FROM=k``)."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
@@ -541,7 +556,7 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
         raw_slides = work / "slides" if slides is not None else None
         seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
                             log_key=key, tex_cache=tex_cache, beats=raw_beats, lossless=lossless,
-                            slides=raw_slides)
+                            slides=raw_slides, start=start)
         info = ffmpeg.video_info(raw)
         reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p") and not lossless
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
@@ -562,15 +577,16 @@ def render_video(name: str, quality: str, theme: str | None = None, *, out: Path
 
 
 def render_still(name: str, quality: str, theme: str | None = None, *, out: Path,
-                 data: str | os.PathLike | None = None, verbose: bool = False) -> Rendered:
-    """The scene's last frame as a PNG (``manim -s``), atomically."""
+                 data: str | os.PathLike | None = None, verbose: bool = False,
+                 at: float | None = None) -> Rendered:
+    """The scene's last frame (or the frame at ``at`` seconds) as a PNG (``manim -s``), atomically."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
     with workdir(f"{name}.still") as work:
         png = work / "still.png"
         seconds = run_manim(entry, q, theme, data, out=png, media_dir=work / "media", still=True,
-                            verbose=verbose, log_key="still")
+                            verbose=verbose, log_key="still", at=at)
         with atomic_output(out) as tmp:
             shutil.copyfile(png, tmp)
     return Rendered(Path(out), seconds, 1, 0.0)

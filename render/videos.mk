@@ -37,9 +37,9 @@ endif
 # `make scene|still SCENE=x`: check the name against the registry before anything runs (quoted
 # for the shell, so any value gets the list of valid names).
 shell_quote = '$(subst ','\'',$(1))'
-ifneq ($(filter scene still,$(MAKECMDGOALS)),)
+ifneq ($(filter scene still watch,$(MAKECMDGOALS)),)
 ifeq ($(strip $(SCENE)),)
-$(error SCENE is missing: make $(firstword $(filter scene still,$(MAKECMDGOALS))) SCENE=<name>; valid: $(shell $(RENDER) list 2>/dev/null | cut -d' ' -f1 | paste -sd' '))
+$(error SCENE is missing: make $(firstword $(filter scene still watch,$(MAKECMDGOALS))) SCENE=<name>; valid: $(shell $(RENDER) list 2>/dev/null | cut -d' ' -f1 | paste -sd' '))
 endif
 ifneq ($(wildcard $(PY)),)
 SCENE_CHECK := $(shell $(RENDER) check-scene $(call shell_quote,$(SCENE)))
@@ -126,13 +126,42 @@ $(MEDIA)/index.html: $(MEDIA)/manifest.json render/publish.py assets/theme.json
 
 videos: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(MEDIA)/manifest.json $(MEDIA)/index.html ## every video (mp4, av1.mp4, gif, poster), figure, manifest and gallery [QUALITY=high THEME=light] [-j2]
 
-scene: $(MEDIA)/preview/$(SCENE).mp4 ## one scene while authoring: SCENE=<name> [QUALITY=low] -> media/preview/<name>.mp4
-	@echo "$(MEDIA)/preview/$(SCENE).mp4 is ready ($(PREVIEW_QUALITY))"
+# FROM=k (make scene): from the k-th animation on (manim's -n, 0 = the first), into its own file;
+# AT=t (make still): the frame at t seconds. Both depend on what the whole preview or still does.
+ifneq ($(FROM),)
+ifeq ($(shell echo '$(subst ','',$(FROM))' | grep -xE '[0-9]+'),)
+$(error invalid FROM '$(FROM)'; valid: an animation number, 0 (the first) or more)
+endif
+endif
+ifneq ($(AT),)
+ifeq ($(shell echo '$(subst ','',$(AT))' | grep -xE '[0-9]+(\.[0-9]*)?|\.[0-9]+'),)
+$(error invalid AT '$(AT)'; valid: a time in seconds, 0 or more (AT=12.5))
+endif
+endif
+PREVIEW_FILE := $(MEDIA)/preview/$(SCENE)$(if $(FROM),.from-$(FROM)).mp4
+STILL_FILE   := $(MEDIA)/stills/$(SCENE)$(if $(AT),.at-$(AT)s).png
+ifneq ($(filter scene still,$(MAKECMDGOALS)),)
+ifneq ($(FROM),)
+$(PREVIEW_FILE): $(SCENE_DEPS.$(SCENE)) $(SCENE_COMMON) render/manim_authoring.py $(PREVIEW_OPTS)
+	@$(call render_preview,$(SCENE)) --from $(FROM)
+endif
+ifneq ($(AT),)
+$(STILL_FILE): $(SCENE_DEPS.$(SCENE)) $(SCENE_COMMON) render/manim_authoring.py $(STILL_OPTS)
+	@$(call render_still,$(SCENE)) --at $(AT)
+endif
+endif
 
-still: $(MEDIA)/stills/$(SCENE).png ## a scene's last frame: SCENE=<name> [QUALITY=high] -> media/stills/<name>.png
-	@echo "$(MEDIA)/stills/$(SCENE).png is ready ($(STILL_QUALITY))"
+scene: $(PREVIEW_FILE) ## one scene while authoring: SCENE=<name> [QUALITY=low] [FROM=k: from the k-th animation] -> media/preview/<name>.mp4
+	@echo "$(PREVIEW_FILE) is ready ($(PREVIEW_QUALITY))"
+
+still: $(STILL_FILE) ## a scene's last frame: SCENE=<name> [QUALITY=high] [AT=seconds] -> media/stills/<name>.png
+	@echo "$(STILL_FILE) is ready ($(STILL_QUALITY))"
+
+watch: $(DATA_FILES) | $(STAMP) ## re-render SCENE on every save; a local page plays it: SCENE=<name> [QUALITY=low] [THEME=light] [PORT=8000]
+	@$(PY) -m render.watch $(call shell_quote,$(SCENE)) --quality $(PREVIEW_QUALITY) --theme $(THEME) \
+	  --data-dir $(DATA) $(if $(PORT),--port $(call shell_quote,$(PORT)))
 
 list: | $(STAMP) ## the scenes, one line each
 	@$(RENDER) list
 
-.PHONY: videos scene still list render-options-force
+.PHONY: videos scene still watch list render-options-force

@@ -72,7 +72,9 @@ snapshots: $(STAMP) ## regenerate the committed snapshot baselines on purpose
 
 bench: $(STAMP) $(DATA_FILES) ## run the benchmarks and print their figures
 	$(PY) -m render.bench
-	$(PY) -m render.bench_render
+	$(PY) -m render.bench_render --masters build/bench/masters
+	$(PY) -m render.bench_formats --masters build/bench/masters
+	$(PY) -m render.bench_watch
 
 clean: ## remove build/ and media/ (keeps .venv)
 	rm -rf build media
@@ -86,7 +88,7 @@ include $(sort $(wildcard render/*.mk))
 # only when the scenario list it was brought up to date for is not the current one (the list was
 # just generated): a file dated in the future (clock skew) would otherwise make every pass start
 # another.
-DATA_GOALS := data bench videos scene still figures $(DATA)/% $(MEDIA)/% $(RBUILD)/%
+DATA_GOALS := data bench videos scene still watch figures slides $(DATA)/% $(MEDIA)/% $(RBUILD)/%
 ifneq ($(filter $(DATA_GOALS),$(MAKECMDGOALS)),)
 -include $(DATA_MK)
 ifeq ($(MAKE_RESTARTS),)

@@ -1,5 +1,5 @@
-"""``python -m core list | run NAME [--out FILE] [--lr X] [--steps N] [--start X[,Y]] | data |
-check [--data-dir DIR] | makefile --out FILE``."""
+"""``python -m core list | run NAME [--out FILE] [--lr X] [--steps N] [--start X[,Y]]
+[--layers 1,16,16,1] [--activation tanh] | data | check [--data-dir DIR] | makefile --out FILE``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import sys
 from pathlib import Path
 
-from . import datafile, scenarios
+from . import datafile, mlp, scenarios
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,6 +47,25 @@ def _start(text: str) -> list[float]:
     return values
 
 
+def _layers(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) < 2 or min(values) < 1:
+        raise argparse.ArgumentTypeError(
+            f"invalid layers {text!r}; valid: two or more integers >= 1 separated by commas, "
+            "e.g. 1,16,16,1")
+    return values
+
+
+def _activation(text: str) -> str:
+    if text not in mlp.ACTIVATIONS:
+        raise argparse.ArgumentTypeError(
+            f"unknown activation {text!r}; valid: {', '.join(mlp.ACTIVATIONS)}")
+    return text
+
+
 def _scenario_name(text: str) -> str:
     if text not in scenarios.SCENARIOS:
         raise argparse.ArgumentTypeError(
@@ -79,6 +98,10 @@ def main(argv=None) -> int:
     p_run.add_argument("--lr", type=_positive_float, help="learning rate override (> 0)")
     p_run.add_argument("--steps", type=_steps, help="number of steps override (>= 1)")
     p_run.add_argument("--start", type=_start, help="one start point, e.g. 1.5,-2 (replaces the starts)")
+    p_run.add_argument("--layers", type=_layers,
+                       help="a network scenario's layer sizes, e.g. 1,16,16,1")
+    p_run.add_argument("--activation", type=_activation,
+                       help=f"a network scenario's hidden activation: {', '.join(mlp.ACTIVATIONS)}")
     p_data = sub.add_parser("data", help="write every scenario's data file")
     p_data.add_argument("--outdir", type=Path, default=None)
     p_check = sub.add_parser("check", help="remove damaged data files (and their stamps), saying so")
@@ -94,7 +117,8 @@ def main(argv=None) -> int:
         return 0
     if args.command == "run":
         try:
-            arrays, meta = scenarios.compute(args.name, lr=args.lr, steps=args.steps, start=args.start)
+            arrays, meta = scenarios.compute(args.name, lr=args.lr, steps=args.steps, start=args.start,
+                                             layers=args.layers, activation=args.activation)
         except scenarios.ScenarioError as exc:
             parser.error(str(exc))
         out = args.out or datafile.data_dir() / f"{args.name}.npz"

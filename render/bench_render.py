@@ -4,8 +4,9 @@
                                   [--skip-scenes] [--skip-build] [--out build/bench/render.json]
 
 1. Per scene, at each quality (default low and high): manim's render seconds and frames/s, and at
-   the last quality the export seconds as ``make`` runs them: WebM and GIF from one decode
-   (``render web``), then the poster judged from the GIF. Written to a temporary folder. Each
+   the last quality, rendered losslessly as ``make videos`` does, the export seconds as ``make``
+   runs them: the H.264 MP4, the AV1 MP4 and the GIF from one decode of that master (``render
+   web``), then the poster judged from the GIF. Written to a temporary folder. Each
    scene gets a TeX cache of its own, empty at first: at the first quality it renders twice, the
    first time typesetting every formula as on a fresh machine ("first s"), then with its formulas
    cached as when an author renders it again ("render s", the figure the targets speak of).
@@ -18,8 +19,12 @@
    its encoder works on another, so -j1 already keeps more than one core busy. The benchmark prints
    that bound beside the speed-up.
 
+3. The lecture deck (``make -j2 slides``) in the same copy: right after the videos at their theme
+   (the slides come from the videos' renders) and, dark, from clean (:func:`bench_slides`).
+
 Targets on 2 cores: one scene at low quality < 10 s (rendered again); all scenes at 1080p60 with
-exports < 6 min with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s. The user's media/ is never
+exports < 6 min with -j2; -j2 >= 1.6x faster than -j1; no-op < 2 s; the lecture deck from clean at
+1080p60 < 5 min and <= 60 % of the videos' build. The user's media/ is never
 touched. Step 2 at high quality takes as long as two full builds: minutes to an hour, depending on
 the scenes. Figures are printed and saved as JSON.
 """
@@ -43,7 +48,7 @@ from render.outputs import RenderError, sha256, write_text_atomic
 from render.pipeline import ROOT
 
 
-def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
+def bench_scenes(names, qualities, tmp: Path, masters: Path | None = None) -> list[dict]:
     rows = []
     print(f"{'scene':<22}{'quality':>9}{'frames':>8}{'first s':>9}{'render s':>10}{'frames/s':>10}"
           f"{'web s':>8}{'poster s':>9}")
@@ -53,11 +58,13 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
             row = {"scene": name, "quality": quality}
             try:
                 tex = tmp / f"tex-{name}"
+                last = qi == len(qualities) - 1  # the master make videos renders, then exports
                 if qi == 0:  # typesets every formula of the scene, into the empty cache
                     cold = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}-first",
-                                                 tex_cache=tex)
+                                                 tex_cache=tex, lossless=last)
                     row["first_seconds"] = round(cold.seconds, 2)
-                r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}", tex_cache=tex)
+                r = pipeline.render_video(name, quality, out=out, key=f"bench-{quality}", tex_cache=tex,
+                                          lossless=last)
             except (RenderError, pipeline.MissingTool) as exc:
                 row["error"] = str(exc).splitlines()[0]
                 print(f"{name:<22}{quality:>9}  failed: {row['error']}", flush=True)
@@ -68,15 +75,18 @@ def bench_scenes(names, qualities, tmp: Path) -> list[dict]:
             first_col = f"{row['first_seconds']:>9.1f}" if "first_seconds" in row else " " * 9
             line = (f"{name:<22}{quality:>9}{r.frames:>8}{first_col}{r.seconds:>10.1f}"
                     f"{r.frames / r.seconds:>10.1f}")
-            if qi == len(qualities) - 1:  # the exports, at the last (highest) quality
-                webm, gif = tmp / f"{name}.webm", tmp / f"{name}.gif"
-                for kind, fn in (("web", lambda: exports.make_webm_and_gif(out, webm, gif)),
+            if last:  # the exports, at the last (highest) quality
+                mp4, av1, gif = tmp / f"{name}.web.mp4", tmp / f"{name}.av1.mp4", tmp / f"{name}.gif"
+                for kind, fn in (("web", lambda: exports.make_web(out, mp4, av1, gif)),
                                  ("poster", lambda: exports.make_poster(out, tmp / f"{name}.png",
                                                                         samples=gif))):
                     t0 = time.perf_counter()
                     fn()
                     row[f"{kind}_seconds"] = round(time.perf_counter() - t0, 2)
                 line += f"{row['web_seconds']:>8.1f}{row['poster_seconds']:>9.1f}"
+                if masters is not None:  # kept for render.bench_formats
+                    masters.mkdir(parents=True, exist_ok=True)
+                    shutil.move(out, masters / f"{name}.mp4")
             print(line, flush=True)
             rows.append(row)
     return rows
@@ -159,6 +169,42 @@ def bench_build(quality: str, tmp: Path) -> dict:
             print(f"    no-op printed: {said[0]}")
     out["noop_seconds"] = round(statistics.median(noop), 3)
     print(f"no-op make videos: {out['noop_seconds']:.3f} s (median of 5)")
+    out["slides"] = bench_slides(root, quality, out["j2_seconds"])
+    return out
+
+
+def bench_slides(root: Path, quality: str, videos_seconds: float) -> dict:
+    """``make -j2 slides`` (the lecture deck, issue 15) beside the videos' build, in the same copy.
+
+    1. THEME=light, right after ``make videos`` (light): the slides come from the videos' renders,
+       so only the decks are written. 2. The default dark deck from clean (no slides kept): every
+       scene renders as a slide deck on its own; its wall time against -j2 ``make videos`` (target
+       <= 60 %, and under 5 minutes at 1080p60 on 2 cores)."""
+    out = {}
+    for key, extra in (("shared", ["THEME=light"]), ("clean", [])):
+        if key == "clean":
+            for path in (root / "build" / "render" / "slides", root / "media" / "slides"):
+                shutil.rmtree(path, ignore_errors=True)
+        cpu0, t0 = _children_cpu(), time.perf_counter()
+        res = sandbox.make(root, "slides", f"QUALITY={quality}", *extra, jobs=2)
+        seconds, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
+        rendered = sum(1 for ln in res.stdout.splitlines() if "  slides  " in ln
+                       and "from the video's render" not in ln)
+        out[key] = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+                    "scenes_rendered": rendered, "ok": res.returncode == 0,
+                    "of_videos": round(seconds / videos_seconds, 2)}
+        what = ("after make videos (light): slides from the videos' renders" if key == "shared"
+                else "dark, from clean")
+        status = "ok" if res.returncode == 0 else f"make exit {res.returncode}"
+        print(f"make -j2 slides QUALITY={quality} {what}: {seconds:.1f} s, {cpu:.0f} CPU-s, "
+              f"{rendered} scenes rendered, {seconds / videos_seconds:.0%} of make -j2 videos "
+              f"({status})", flush=True)
+    deck = root / "media" / "slides"
+    files = [p for p in deck.rglob("*") if p.is_file()] if deck.is_dir() else []
+    out["deck_bytes"] = sum(p.stat().st_size for p in files)
+    print(f"    deck: {len(files)} files, {out['deck_bytes'] / 1e6:.1f} MB (lecture.pptx "
+          f"{(deck / 'lecture.pptx').stat().st_size / 1e6 if (deck / 'lecture.pptx').exists() else 0:.1f} MB)"
+          f"; targets: dark deck from clean <= 60 % of the videos' build and < 5 min at 1080p60")
     return out
 
 
@@ -170,6 +216,8 @@ def main(argv=None) -> int:
     p.add_argument("--skip-scenes", action="store_true")
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--out", default=str(ROOT / "build" / "bench" / "render.json"))
+    p.add_argument("--masters", default=None,
+                   help="keep the lossless renders of the last quality here (<scene>.mp4)")
     args = p.parse_args(argv)
 
     scenes = pipeline.registry()
@@ -184,7 +232,8 @@ def main(argv=None) -> int:
         if not args.skip_scenes:
             print(f"== per scene ({len(names)} scenes; manim's seconds incl. start-up; first = no formula "
                   f"typeset yet, render = again)")
-            result["scenes"] = bench_scenes(names, qualities, tmp)
+            result["scenes"] = bench_scenes(names, qualities, tmp,
+                                            Path(args.masters) if args.masters else None)
         if not args.skip_build:
             print(f"== whole make videos, QUALITY={args.build_quality} (in a copy of the project)")
             result["build"] = bench_build(args.build_quality, tmp)

@@ -3,9 +3,11 @@
     python -m render list                                  the scenes, one line each
     python -m render scene NAME [--quality low] [--theme light] [--out media/preview/NAME.mp4]
     python -m render still NAME [--quality high] [--out media/stills/NAME.png]
-    python -m render video NAME --quality high --out media/videos/NAME.mp4 [--index 3/9]
-    python -m render webm|gif|poster SRC.mp4 --out DST [--samples SRC.gif (poster)]
-    python -m render web SRC.mp4 --webm DST.webm --gif DST.gif   both from one decode
+    python -m render video NAME --quality high --out build/render/master/NAME.mp4 [--index 3/9]
+                                                           (lossless: what the exports read)
+    python -m render gif|poster SRC.mp4 --out DST [--samples SRC.gif (poster)]
+    python -m render web SRC.mp4 --mp4 DST.mp4 [--av1 DST.av1.mp4] --gif DST.gif
+                                                           all from one decode of the master
     python -m render manifest [--media media] [--out media/manifest.json]
     python -m render gallery [--media media] [--out media/index.html]
     python -m render makefile --out build/scenes.mk        per-scene make rules from the registry
@@ -66,8 +68,12 @@ def _rate(frames: int, seconds: float) -> str:
 def cmd_video(args) -> int:
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
+    from render.slides import slide_set_file  # the scene's slides come from the same run
+
+    slides = slide_set_file(args.name, pipeline.get_theme(args.theme), args.quality)
     r = pipeline.render_video(args.name, args.quality, args.theme, out=Path(args.out),
-                              data=args.data_dir, verbose=_verbose(args))
+                              data=args.data_dir, verbose=_verbose(args), lossless=True,
+                              slides=slides)
     elapsed = time.perf_counter() - t0
     index = f"[{args.index}] " if args.index else ""
     print(f"{index}{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "
@@ -76,11 +82,12 @@ def cmd_video(args) -> int:
 
 
 def cmd_scene(args) -> int:
-    out = Path(args.out or ROOT / "media" / "preview" / f"{args.name}.mp4")
+    suffix = "" if args.start is None else f".from-{args.start}"
+    out = Path(args.out or ROOT / "media" / "preview" / f"{args.name}{suffix}.mp4")
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
     r = pipeline.render_video(args.name, args.quality, args.theme, out=out, data=args.data_dir,
-                              verbose=_verbose(args), key="preview")
+                              verbose=_verbose(args), key="preview", start=args.start)
     elapsed = time.perf_counter() - t0
     print(f"{args.name}  {q.label}  {elapsed:.1f} s  {r.frames} frames  "
           f"{_rate(r.frames, r.seconds)}  -> {_show(out)}", flush=True)
@@ -88,12 +95,14 @@ def cmd_scene(args) -> int:
 
 
 def cmd_still(args) -> int:
-    out = Path(args.out or ROOT / "media" / "stills" / f"{args.name}.png")
+    suffix = "" if args.at is None else f".at-{args.at:g}s"
+    out = Path(args.out or ROOT / "media" / "stills" / f"{args.name}{suffix}.png")
     q = pipeline.get_quality(args.quality)
     t0 = time.perf_counter()
     pipeline.render_still(args.name, args.quality, args.theme, out=out, data=args.data_dir,
-                          verbose=_verbose(args))
-    print(f"{args.name}  last frame  {q.width}x{q.height}  {time.perf_counter() - t0:.1f} s  "
+                          verbose=_verbose(args), at=args.at)
+    which = "last frame" if args.at is None else f"frame at {args.at:g} s"
+    print(f"{args.name}  {which}  {q.width}x{q.height}  {time.perf_counter() - t0:.1f} s  "
           f"-> {_show(out)}", flush=True)
     return 0
 
@@ -102,9 +111,7 @@ def cmd_export(args) -> int:
     from render import exports
 
     src, out = _existing(args.src), Path(args.out)
-    if args.command == "webm":
-        exports.make_webm(src, out)
-    elif args.command == "gif":
+    if args.command == "gif":
         _gif_note(exports.make_gif(src, out))
     else:
         samples = _existing(args.samples) if args.samples else None
@@ -115,7 +122,10 @@ def cmd_export(args) -> int:
 def cmd_web(args) -> int:
     from render import exports
 
-    _gif_note(exports.make_webm_and_gif(_existing(args.src), Path(args.webm), Path(args.gif)))
+    res = exports.make_web(_existing(args.src), Path(args.mp4), Path(args.av1) if args.av1 else None,
+                           Path(args.gif))
+    for note in res.notes:
+        print(note, flush=True)
     return 0
 
 
@@ -181,7 +191,8 @@ def makefile_text(scenes: dict) -> str:
         deps = " ".join([src, *[f"$(DATA)/{d}.npz" for d in e.data]])
         lines += [
             f"# {name}: {e.description}",
-            f"$(MEDIA)/videos/{name}.mp4: {deps} $(SCENE_COMMON) $(VIDEO_OPTS)",
+            f"SCENE_DEPS.{name} := {deps}",
+            f"$(MASTER)/{name}.mp4: {deps} $(SCENE_COMMON) $(VIDEO_OPTS)",
             f"\t@$(call render_video,{name},{i}/{n})",
             f"$(MEDIA)/preview/{name}.mp4: {deps} $(SCENE_COMMON) $(PREVIEW_OPTS)",
             f"\t@$(call render_preview,{name})",
@@ -197,6 +208,27 @@ def makefile_text(scenes: dict) -> str:
 
 
 # --------------------------------------------------------------------------- main
+
+def _count(name: str):
+    def parse(text: str) -> int:
+        if not text.isdigit():
+            raise argparse.ArgumentTypeError(f"invalid {name} {text!r}; valid: an animation number, "
+                                             f"0 (the first) or more")
+        return int(text)
+    return parse
+
+
+def _seconds(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not (value >= 0 and value != float("inf")):
+            raise argparse.ArgumentTypeError(f"invalid {name} {text!r}; valid: a time in seconds, 0 or more")
+        return value
+    return parse
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m render", description="Render the scenes and their web exports.")
@@ -216,12 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("name")
     sp = sub.add_parser("scene", help="one scene into media/preview/NAME.mp4 (low quality)")
     render_opts(sp, pipeline.PREVIEW_QUALITY)
+    sp.add_argument("--from", dest="start", type=_count("FROM"), default=None,
+                    help="from the K-th animation on (0 = the first; manim's -n) into NAME.from-K.mp4")
     sp = sub.add_parser("still", help="a scene's last frame into media/stills/NAME.png")
     render_opts(sp, pipeline.DEFAULT_QUALITY)
-    sp = sub.add_parser("video", help="one scene into OUT (what make videos runs)")
+    sp.add_argument("--at", type=_seconds("AT"), default=None,
+                    help="the frame at that time in seconds, into NAME.at-<T>s.png")
+    sp = sub.add_parser("video", help="one scene into OUT, losslessly (what make videos runs)")
     render_opts(sp, pipeline.DEFAULT_QUALITY)
     sp.add_argument("--index", default=None, help="i/n shown in the progress line")
-    for kind in ("webm", "gif", "poster"):
+    for kind in ("gif", "poster"):
         sp = sub.add_parser(kind, help=f"the {kind} export of a rendered MP4")
         sp.add_argument("src")
         sp.add_argument("--out", required=True)
@@ -230,9 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
                             help="seconds (default: the last frame before any fade-out)")
             sp.add_argument("--samples", default=None,
                             help="judge the frames from this smaller copy of SRC (its GIF)")
-    sp = sub.add_parser("web", help="the webm and gif exports of a rendered MP4, from one decode")
+    sp = sub.add_parser("web", help="the H.264 MP4, AV1 and GIF exports of a master, from one decode")
     sp.add_argument("src")
-    sp.add_argument("--webm", required=True)
+    sp.add_argument("--mp4", required=True)
+    sp.add_argument("--av1", default=None, help="the AV1 MP4 (skipped with a note when ffmpeg has no "
+                                               "libsvtav1)")
     sp.add_argument("--gif", required=True)
     for kind in ("manifest", "gallery"):
         sp = sub.add_parser(kind, help=f"media/{'manifest.json' if kind == 'manifest' else 'index.html'}")
@@ -251,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"list": cmd_list, "check-scene": cmd_check_scene, "scene": cmd_scene,
-            "still": cmd_still, "video": cmd_video, "webm": cmd_export, "gif": cmd_export,
+            "still": cmd_still, "video": cmd_video, "gif": cmd_export,
             "poster": cmd_export, "web": cmd_web, "manifest": cmd_manifest, "gallery": cmd_gallery,
             "makefile": cmd_makefile}
 

@@ -1,11 +1,14 @@
-"""Web exports of a rendered MP4: VP9 WebM, a GIF within its budget, and a poster frame.
+"""Web exports of a scene's lossless master: the H.264 MP4, the AV1 MP4 (the smaller first
+source), a GIF within its budget, and a poster frame.
 
-Each export reads ``media/videos/<scene>.mp4`` and writes its target atomically (see
-:func:`render.outputs.atomic_output`).
+Each export reads ``build/render/master/<scene>.mp4`` (see :func:`render.pipeline.render_video`)
+and writes its targets atomically (see :func:`render.outputs.atomic_output`). The MP4, the AV1
+file and the first GIF come from one decode of the master (:func:`make_web`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
 from typing import NamedTuple
@@ -18,12 +21,6 @@ from render.outputs import atomic_output
 GIF_FPS = 15
 GIF_FPS_STEPS = (15, 12, 10, 8)  # reduce the frame rate first, down to 8 fps ...
 GIF_WIDTH_STEPS = (480, 426, 384, 320, 288, 256, 224, 192, 160)  # ... then the width
-
-
-def make_webm(src: Path, dst: Path) -> Path:
-    with atomic_output(dst) as tmp:
-        ffmpeg.run(ffmpeg.webm_vp9(src, tmp), what=f"{Path(dst).name}: VP9 encode")
-    return Path(dst)
 
 
 class GifResult(NamedTuple):
@@ -77,17 +74,40 @@ def make_gif(src: Path, dst: Path, *, budget: int = ffmpeg.GIF_MAX_BYTES,
         return _fit_gif(src, tmp, Path(dst), candidates, budget)
 
 
-def make_webm_and_gif(src: Path, webm: Path, gif: Path, *, budget: int = ffmpeg.GIF_MAX_BYTES,
-                      max_width: int = ffmpeg.GIF_MAX_WIDTH) -> GifResult:
-    """:func:`make_webm` and :func:`make_gif` with one decode of ``src`` for the WebM and the
-    first GIF encode (see :func:`render.ffmpeg.webm_and_gif`); a GIF over its budget is then
-    re-encoded alone as :func:`make_gif` does. After an error neither file is written."""
-    candidates = _gif_settings(src, max_width)
+class WebResult(NamedTuple):
+    mp4: Path
+    av1: Path | None  # None: this ffmpeg has no AV1 encoder (see notes)
+    gif: GifResult
+    notes: tuple  # one line each: what was given up (the GIF budget, AV1)
+
+
+def make_web(src: Path, mp4: Path, av1: Path | None, gif: Path, *,
+             budget: int = ffmpeg.GIF_MAX_BYTES, max_width: int = ffmpeg.GIF_MAX_WIDTH) -> WebResult:
+    """The H.264 MP4, the AV1 MP4 (unless ``av1`` is None) and the GIF of the master ``src``, from
+    one decode (:func:`render.ffmpeg.web_exports`); a GIF over its budget is then re-encoded alone
+    as :func:`make_gif` does. The master's comment tag (the render's provenance) is copied to both
+    MP4s. Without an AV1 encoder in the local ffmpeg the AV1 file is skipped with a note naming
+    the package. After an error no file is written."""
+    notes = []
+    if av1 is not None and not ffmpeg.has_av1():
+        notes.append(ffmpeg.av1_missing_line())
+        av1 = None
+    info = ffmpeg.video_info(src)
+    candidates = gif_candidates(info.width, float(info.fps), max_width)
     width, fps = candidates[0]
-    with atomic_output(webm) as webm_tmp, atomic_output(gif) as gif_tmp:
-        ffmpeg.run(ffmpeg.webm_and_gif(src, webm_tmp, gif_tmp, width=width, fps=fps),
-                   what=f"{Path(webm).name}, {Path(gif).name}: VP9 and GIF encode")
-        return _fit_gif(src, gif_tmp, Path(gif), candidates, budget)
+    comment = info.tags.get("comment")
+    with contextlib.ExitStack() as stack:
+        mp4_tmp = stack.enter_context(atomic_output(mp4))
+        gif_tmp = stack.enter_context(atomic_output(gif))
+        av1_tmp = stack.enter_context(atomic_output(av1)) if av1 is not None else None
+        names = ", ".join(Path(p).name for p in (mp4, av1, gif) if p is not None)
+        ffmpeg.run(ffmpeg.web_exports(src, mp4_tmp, av1_tmp, gif_tmp, width=width, fps=fps,
+                                      comment=comment),
+                   what=f"{names}: H.264{', AV1' if av1 is not None else ''} and GIF encode")
+        res = _fit_gif(src, gif_tmp, Path(gif), candidates, budget)
+    if res.note():
+        notes.append(f"gif budget: {res.note()}")
+    return WebResult(Path(mp4), Path(av1) if av1 is not None else None, res, tuple(notes))
 
 
 def _gif_settings(src: Path, max_width: int) -> list:

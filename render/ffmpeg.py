@@ -12,7 +12,8 @@ writes the same files as a serial one.
 
 Every decoder and encoder runs on one thread. ``make -jN`` runs N exports (and renders) side by side,
 so threads inside a job only add overhead; and an encoder's bytes depend on its thread count, which
-would otherwise follow the machine's number of cores.
+would otherwise follow the machine's number of cores. (SVT-AV1 is given one logical processor,
+``lp=1``; its pipeline stages still overlap a little: about 1.3 CPU-seconds per second.)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import subprocess
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,26 +59,129 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
     return _ff.output(video, str(dst), **opts).global_args(*GLOBAL_ARGS).overwrite_output()
 
 
-def webm_vp9(src, dst, *, crf: int = 38, deadline: str = "realtime", cpu_used: int = 8):
-    """VP9 in WebM at constant quality (``-b:v 0 -crf``), yuv420p, no audio, on one thread.
+# The published encodes, both from the scene's lossless master (see render/pipeline.py), chosen on
+# this project's renders at 1080p60 against that master (render/bench_formats.py, `make bench`;
+# measured on a busy 2-core machine, so the CPU figures are relative):
+#
+#   convex-descent        bytes   SSIM      race-rosenbrock      bytes   SSIM
+#   manim's MP4 before    829 kB  0.99807   x264 veryfast 1 pass 1278 kB 0.99611
+#   x264 veryfast anim    512 kB  0.99873   x264 veryfast anim   1244 kB 0.99677
+#   AV1 preset 12 crf 50  330 kB  0.99876   AV1 preset 12 crf 50  848 kB 0.99688 (0.68x)
+#   AV1 preset 10 crf 45  342 kB  0.99942   AV1 preset 12 crf 48  920 kB 0.99721 (0.74x)
+#   VP9 (before)         1045 kB  0.99870
+#
+# CPU per frame (rosenbrock, best of 3 interleaved runs): x264 veryfast + animation 16 ms, the
+# faster preset 30 ms; SVT-AV1 preset 12 17 ms, 11 20 ms, 10 30 ms, 8 about 2.5x preset 10; VP9
+# 11 ms. Slower presets do not fit the 5-minute budget of make videos; preset 12 is the AV1 that
+# does, at about 0.6-0.7x the MP4's bytes. One thread each: make -jN runs N exports side by side.
+H264 = {"preset": "veryfast", "tune": "animation", "crf": 23}
+AV1 = {"preset": 12, "crf": 50}
+# The AV1 stream's RFC 6381 codecs string for <source type>: Main profile, main tier, 8 bit; the
+# level (two digits) is read from the file (see av1_codecs).
+AV1_PACKAGE = ("the SVT-AV1 encoder (ffmpeg's libsvtav1): Debian/Ubuntu: sudo apt-get install "
+               "ffmpeg libsvtav1enc1 (an ffmpeg built with it: Debian 12, Ubuntu 24.04); macOS: "
+               "brew install ffmpeg")
 
-    The realtime preset encodes manim's flat-colour frames about 5x faster than ``-deadline good
-    -cpu-used 4`` at the same size and an SSIM of 0.999 against the MP4. Speed 8 against 7, measured
-    on convex-descent at 1080p60 (1464 frames): 11.7 s instead of 14.3 s of CPU, a 9 % larger file
-    (1.01 MB), SSIM 0.99904 instead of 0.99911. Two tile columns let browsers decode on two threads.
-    No look-ahead queue (``-lag-in-frames 0``): the realtime preset made the same VP9 packets with
-    and without it, and queueing 25 frames cost about 1 s of CPU per 1080p60 scene (race-rosenbrock:
-    13.1–13.9 against 14.2–14.4 CPU-s).
-    """
+
+def _h264_options(preset: str, tune: str | None, crf: int, comment: str | None) -> dict:
+    opts = {"format": "mp4", "c:v": "libx264", "pix_fmt": "yuv420p", "preset": preset, "crf": crf,
+            "threads": 1, "movflags": "+faststart", "map_metadata": "-1", "an": None, **BITEXACT}
+    if tune:
+        opts["tune"] = tune
+    if comment is not None:
+        opts["metadata"] = f"comment={comment}"
+    return opts
+
+
+def _av1_options(preset: int, crf: int, comment: str | None) -> dict:
+    # lp=1: SVT-AV1 sizes its thread pools for one logical processor (its default is every core)
+    opts = {"format": "mp4", "c:v": "libsvtav1", "pix_fmt": "yuv420p", "preset": preset,
+            "crf": crf, "svtav1-params": "lp=1", "threads": 1, "movflags": "+faststart",
+            "map_metadata": "-1", "an": None, **BITEXACT}
+    if comment is not None:
+        opts["metadata"] = f"comment={comment}"
+    return opts
+
+
+def h264_mp4(src, dst, *, comment: str | None = None, **settings):
+    """H.264 yuv420p MP4 with ``+faststart`` (index first, for streaming), on one thread; the
+    settings default to :data:`H264` (``preset``, ``tune``, ``crf``)."""
+    s = {**H264, **settings}
     video = _ff.input(str(src), **ONE_THREAD).video
-    return (_ff.output(video, str(dst), **_vp9_options(crf, deadline, cpu_used))
+    return (_ff.output(video, str(dst), **_h264_options(s["preset"], s["tune"], s["crf"], comment))
             .global_args(*GLOBAL_ARGS).overwrite_output())
 
 
-def _vp9_options(crf: int = 38, deadline: str = "realtime", cpu_used: int = 8) -> dict:
-    return {"format": "webm", "c:v": "libvpx-vp9", "pix_fmt": "yuv420p", "b:v": 0, "crf": crf,
-            "deadline": deadline, "cpu-used": cpu_used, "lag-in-frames": 0, "threads": 1,
-            "tile-columns": 2, "map_metadata": "-1", "an": None, **BITEXACT}
+def av1_mp4(src, dst, *, comment: str | None = None, **settings):
+    """AV1 (SVT-AV1) yuv420p in MP4 with ``+faststart``, on one thread; the settings default to
+    :data:`AV1` (``preset``, ``crf``). MP4 rather than WebM: Safari plays AV1 only from MP4."""
+    s = {**AV1, **settings}
+    video = _ff.input(str(src), **ONE_THREAD).video
+    return (_ff.output(video, str(dst), **_av1_options(s["preset"], s["crf"], comment))
+            .global_args(*GLOBAL_ARGS).overwrite_output())
+
+
+def web_exports(src, mp4_dst, av1_dst, gif_dst, *, width: int, fps: float,
+                comment: str | None = None):
+    """The H.264 MP4, the AV1 MP4 (``av1_dst=None``: none) and the GIF from one decode of ``src``
+    (the lossless master), in one ffmpeg run. Each encoder sees exactly the frames it would see
+    alone, so each file has the packets of :func:`h264_mp4`, :func:`av1_mp4` and :func:`gif`."""
+    split = _ff.input(str(src), **ONE_THREAD).video.split()
+    outs = [_ff.output(split[0], str(mp4_dst), **_h264_options(H264["preset"], H264["tune"],
+                                                               H264["crf"], comment)),
+            _gif_output(split[1], gif_dst, width=width, fps=fps)]
+    if av1_dst is not None:
+        outs.append(_ff.output(split[2], str(av1_dst),
+                               **_av1_options(AV1["preset"], AV1["crf"], comment)))
+    return _ff.merge_outputs(*outs).global_args(*GLOBAL_ARGS).overwrite_output()
+
+
+@lru_cache(maxsize=None)
+def encoders() -> frozenset:
+    """The video encoders this ffmpeg has (``ffmpeg -encoders``); empty when ffmpeg is missing."""
+    try:
+        res = subprocess.run(["ffmpeg", "-hide_banner", "-encoders"], stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True)
+    except FileNotFoundError:
+        return frozenset()
+    names = set()
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and len(parts[0]) == 6 and parts[0][0] == "V":
+            names.add(parts[1])
+    return frozenset(names)
+
+
+def has_av1() -> bool:
+    return "libsvtav1" in encoders()
+
+
+def av1_missing_line() -> str:
+    return (f"AV1 skipped: this ffmpeg has no libsvtav1 encoder; the videos are H.264 MP4 only. "
+            f"For the smaller AV1 files install {AV1_PACKAGE}")
+
+
+def av1_codecs(info: "VideoInfo") -> str:
+    """``av01.P.LLT.DD`` (RFC 6381, for ``<source type>``) for an AV1 stream as ffprobe describes
+    it: profile Main = 0, ``level`` its seq_level_idx, main tier, 8 or 10 bit."""
+    profile = {"Main": 0, "High": 1, "Professional": 2}.get(str(info.profile), 0)
+    level = int(info.level or 0)
+    if not 0 <= level <= 31:
+        level = 31  # "maximum parameters"
+    depth = 10 if "10" in str(info.pix_fmt or "") else 8
+    return f"av01.{profile}.{level:02d}M.{depth:02d}"
+
+
+def webm_vp9(src, dst, *, crf: int = 38, deadline: str = "realtime", cpu_used: int = 8):
+    """VP9 in WebM at constant quality, realtime speed 8, on one thread: what this project
+    published before AV1, kept for ``make bench``'s comparison (render/bench_formats.py). On these
+    flat-colour frames it was larger than x264 at equal SSIM."""
+    video = _ff.input(str(src), **ONE_THREAD).video
+    return (_ff.output(video, str(dst), format="webm", **{
+        "c:v": "libvpx-vp9", "pix_fmt": "yuv420p", "b:v": 0, "crf": crf, "deadline": deadline,
+        "cpu-used": cpu_used, "lag-in-frames": 0, "threads": 1, "tile-columns": 2,
+        "map_metadata": "-1", "an": None, **BITEXACT})
+        .global_args(*GLOBAL_ARGS).overwrite_output())
 
 
 def gif(src, dst, *, width: int, fps: float):
@@ -98,20 +203,6 @@ def _gif_output(video, dst, *, width: int, fps: float):
     out = _ff.filter([split[1], palette], "paletteuse", dither="bayer", bayer_scale=5,
                      diff_mode="rectangle")
     return _ff.output(out, str(dst), format="gif", loop=0, **BITEXACT)
-
-
-def webm_and_gif(src, webm_dst, gif_dst, *, width: int, fps: float, **vp9):
-    """:func:`webm_vp9` and :func:`gif` from one decode of ``src``, in one ffmpeg run.
-
-    The MP4 is decoded once and its frames split between the two encoders, which see exactly
-    what they would see alone: the GIF is byte for byte that of :func:`gif`, the WebM's VP9
-    packets those of :func:`webm_vp9` (its container header differs by a few bytes). Decoding a
-    1080p60 MP4 costs about 2.2 s of CPU per scene; this saves one of the two.
-    """
-    split = _ff.input(str(src), **ONE_THREAD).video.split()
-    webm = _ff.output(split[0], str(webm_dst), **_vp9_options(**vp9))
-    gif_out = _gif_output(split[1], gif_dst, width=width, fps=fps)
-    return _ff.merge_outputs(webm, gif_out).global_args(*GLOBAL_ARGS).overwrite_output()
 
 
 def poster_png(src, dst, *, time: float):
@@ -195,6 +286,8 @@ class VideoInfo(NamedTuple):
     duration: float
     frames: int
     tags: dict
+    profile: str | None = None
+    level: int | None = None
 
 
 def video_info(path) -> VideoInfo:
@@ -210,7 +303,7 @@ def video_info(path) -> VideoInfo:
     duration = s.get("duration") or fmt.get("duration") or 0
     tags = {k.lower(): v for k, v in (fmt.get("tags") or {}).items()}
     return VideoInfo(s["codec_name"], s.get("pix_fmt"), int(s["width"]), int(s["height"]), fps,
-                     float(duration), int(frames), tags)
+                     float(duration), int(frames), tags, s.get("profile"), s.get("level"))
 
 
 def _rate(text) -> Fraction:

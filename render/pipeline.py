@@ -31,6 +31,7 @@ from core import datafile, theme
 from core.scenarios import SCHEMA
 from render import ffmpeg
 from render.outputs import RenderError, atomic_output, git_state, link_atomic
+from scenes.components.beats import BEATS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "render"
@@ -151,6 +152,9 @@ def workdir(key: str):
 
 # --------------------------------------------------------------------------- manim
 
+# A render of a scene as a slide deck writes its slides into the folder this names (see run_manim).
+SLIDES_ENV = "GD_SLIDES_OUT"
+
 # x264's "veryfast" preset instead of its default "medium": at crf 23 (manim's) the flat colours
 # and thin lines of these scenes look the same and the files come out smaller (loss-comparison at
 # 1080p60: 860 kB against 1020 kB), for 15–20 % less CPU per render. With the quickest sub-pixel
@@ -162,11 +166,24 @@ def workdir(key: str):
 # one's encoder drains (convex-descent at 1080p60: 24.2 s instead of 26.9 s, the same bytes).
 ENCODER_OPTIONS = ("--encoder-option", "preset=veryfast", "--encoder-option", "x264-params=subme=1",
                    "--encoder-option", "threads=1", "--max-inflight-encoders", "2")
+# `make videos` renders each scene once, losslessly (x264 at crf 0 is lossless in 8 bit: the
+# yuv420p pictures manim converts its frames to, exactly), into build/render/master/<scene>.mp4;
+# the published H.264 and AV1 files are encoded from it in one pass each (render/exports.py).
+# Encoding AV1 from the lossy MP4 instead loses what the MP4 lost, and manim's MP4 is encoded in
+# segments, one key frame per animation: convex-descent at 1080p60 was 829 kB at SSIM 0.99807,
+# the same x264 settings in one pass 508 kB at SSIM 0.99831. The ultrafast preset makes a lossless
+# render cost what a veryfast lossy one did (convex-descent at 1080p60: 54.8 against 53.9 CPU-s).
+LOSSLESS_OPTIONS = ("--encoder-option", "preset=ultrafast", "--encoder-option", "crf=0",
+                    "--encoder-option", "threads=1", "--max-inflight-encoders", "2")
 # manim's CLI with less work per frame: frames handed to the encoder uncopied, leaner per-frame
 # helpers, LaTeX shared live between renders (see render/manim_run.py); with GD_STOCK_MANIM=1,
 # manim's own.
 MANIM = ("-m", "render.manim_run")
 STOCK_MANIM = ("-m", "manim")
+# FROM= and AT= run through render.manim_authoring (its changes on top of the fence, or on top of
+# stock manim with GD_STOCK_MANIM=1); it exits with this status for a start or time past the end.
+AUTHORING = ("-m", "render.manim_authoring")
+PAST_THE_END = 3
 
 
 def stock_manim() -> bool:
@@ -174,21 +191,38 @@ def stock_manim() -> bool:
     return os.environ.get("GD_STOCK_MANIM", "") not in ("", "0")
 
 
-def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False) -> list[str]:
-    """The manim 0.22 command line for one render (run with cwd = the project root)."""
-    program = STOCK_MANIM if stock_manim() else MANIM
-    cmd = [sys.executable, *program, "render", "-q", quality.flag, *quality.extra]
+def manim_command(entry, quality: Quality, *, out: Path, media_dir: Path, still: bool = False,
+                  lossless: bool = False, source: Path | None = None,
+                  start: int | None = None, at: float | None = None) -> list[str]:
+    """The manim 0.22 command line for one render (run with cwd = the project root).
+
+    ``source``: the file holding ``entry.cls`` when it is not the scene's own (the scene as a
+    slide deck, see :func:`run_manim`). ``start``: from that animation on (manim's ``-n``); ``at``:
+    with ``still``, the frame at that time. Both run through render.manim_authoring (which guards
+    ``-n`` and draws no skipped play)."""
+    if start is None and at is None:
+        prefix = STOCK_MANIM if stock_manim() else MANIM
+    else:
+        prefix = (*AUTHORING, *(("--at", repr(float(at))) if at is not None else ()))
+    cmd = [sys.executable, *prefix, "render", "-q", quality.flag, *quality.extra]
+    if start is not None:
+        cmd += ["-n", str(start)]
     if still:
         cmd += ["-s", "--format", "png"]
     else:
-        cmd += ["--format", "mp4", *ENCODER_OPTIONS]
+        cmd += ["--format", "mp4", *(LOSSLESS_OPTIONS if lossless else ENCODER_OPTIONS)]
+    source = str(source) if source is not None else str(scene_file(entry).relative_to(ROOT))
     cmd += ["--disable_caching", "--progress_bar", "none", "--media_dir", str(media_dir),
-            "-o", str(out), str(scene_file(entry).relative_to(ROOT)), entry.cls]
+            "-o", str(out), source, entry.cls]
     return cmd
 
 
-def manim_env(theme: str, data: Path, tex_cache: Path) -> dict:
+def manim_env(theme: str, data: Path, tex_cache: Path, beats: Path | None = None) -> dict:
     env = dict(os.environ)
+    env.pop(BEATS_ENV, None)
+    env.pop(SLIDES_ENV, None)
+    if beats is not None:
+        env[BEATS_ENV] = str(beats)  # the scene writes its beats there (scenes.components.style)
     env["GD_THEME"] = theme
     env["GD_DATA_DIR"] = str(data)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
@@ -246,11 +280,15 @@ def harvest_tex(tex_dir: Path, cache: Path) -> int:
 
 def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, media_dir: Path,
               still: bool = False, verbose: bool = False, log_key: str = "video",
-              tex_cache: Path = TEX_CACHE) -> float:
+              tex_cache: Path = TEX_CACHE, beats: Path | None = None,
+              lossless: bool = False, slides: Path | None = None,
+              start: int | None = None, at: float | None = None) -> float:
     """Run manim for ``entry``; return the wall time. Raises RenderError naming the scene.
 
     manim's output goes to ``build/render/logs/<scene>.<log_key>.log``; LaTeX it compiles is looked
-    up in and published to ``tex_cache``."""
+    up in and published to ``tex_cache``. With ``slides`` (a folder), the scene is rendered as a
+    manim-slides ``Slide`` (render/slides_compat.py): the same frames, and each beat's slide video
+    in that folder besides (render/slides.py reads them)."""
     path = scene_file(entry)
     if not path.exists():
         raise RenderError(f"scene {entry.name}: {path.relative_to(ROOT)} does not exist "
@@ -267,14 +305,22 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
     logdir = WORK / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{entry.name}.{log_key}.log"
-    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still)
+    source = None
+    if slides is not None:
+        from render import slides as slide_sets
+        source = slide_sets.slide_module(entry, slides)
+    cmd = manim_command(entry, quality, out=out, media_dir=media_dir, still=still,
+                        lossless=lossless, source=source, start=start, at=at)
+    env = manim_env(theme, data, tex_cache, beats)
+    if slides is not None:
+        env[SLIDES_ENV] = str(slides)  # where the Slide writes its slides (render.slides_compat)
     seed_tex(media_dir / "Tex", tex_cache)
     t0 = time.perf_counter()
     with open(log, "wb") as logf:
         logf.write((" ".join(cmd) + "\n").encode())
         logf.flush()
         sink = None if verbose else logf
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=manim_env(theme, data, tex_cache),
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=sink,
                                 stderr=subprocess.STDOUT if sink else None,
                                 preexec_fn=_die_with_parent if sys.platform == "linux" else None)
@@ -289,6 +335,10 @@ def run_manim(entry, quality: Quality, theme: str, data: Path, *, out: Path, med
                 proc.wait()
             raise
     seconds = time.perf_counter() - t0
+    if rc == PAST_THE_END and (start is not None or at is not None):  # FROM= or AT= too far
+        said = [ln for ln in log.read_text(errors="replace").splitlines()
+                if ln.startswith(("FROM=", "AT="))]
+        raise UsageError(said[-1] if said else f"scene {entry.name}: FROM or AT is past its end")
     if rc != 0 or not out.exists():
         raise RenderError(_failure_message(entry, rc, log, verbose))
     harvest_tex(media_dir / "Tex", tex_cache)
@@ -332,41 +382,72 @@ class Rendered(NamedTuple):
     seconds: float  # manim's wall time
     frames: int
     duration: float
+    beats: Path | None = None  # the scene's beats (see beats_file), when it declared any
+
+
+# Every render records where its scene's beats begin (``self.beat(caption, notes)``), timed by the
+# render itself: build/render/beats/<scene>.<key>.json (key: video, preview). The captions and the
+# lecture deck are made from it.
+BEATS = WORK / "beats"
+
+
+def beats_file(name: str, key: str = "video") -> Path:
+    return BEATS / f"{name}.{key}.json"
 
 
 def render_video(name: str, quality: str, theme: str | None = None, *, out: Path,
                  data: str | os.PathLike | None = None, verbose: bool = False,
-                 key: str = "video", tex_cache: Path = TEX_CACHE) -> Rendered:
+                 key: str = "video", tex_cache: Path = TEX_CACHE,
+                 lossless: bool = False, slides: Path | None = None,
+                 start: int | None = None) -> Rendered:
     """Render scene ``name`` to ``out``: H.264 yuv420p MP4 with ``+faststart``, atomically.
 
-    ``tex_cache``: the folder of compiled LaTeX to reuse and add to (the benchmark gives each scene
-    an empty one)."""
+    ``lossless``: x264 at crf 0 (the master the published files are encoded from, see
+    :data:`LOSSLESS_OPTIONS`), else manim's lossy x264 (a preview to watch). ``tex_cache``: the
+    folder of compiled LaTeX to reuse and add to (the benchmark gives each scene an empty one).
+    ``slides``: also keep the scene's slides from the same manim run, recorded in this file
+    (render/slides.py: one video per beat, for the lecture deck). ``start``: from that animation
+    on (``make scene FROM=k``)."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
+    beats = beats_file(name, key)
     with workdir(f"{name}.{key}") as work:
-        raw = work / "raw.mp4"
+        raw, raw_beats = work / "raw.mp4", work / "beats.json"
+        raw_slides = work / "slides" if slides is not None else None
         seconds = run_manim(entry, q, theme, data, out=raw, media_dir=work / "media", verbose=verbose,
-                            log_key=key, tex_cache=tex_cache)
+                            log_key=key, tex_cache=tex_cache, beats=raw_beats, lossless=lossless,
+                            slides=raw_slides, start=start)
         info = ffmpeg.video_info(raw)
-        reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p")
+        reencode = not (info.codec == "h264" and info.pix_fmt == "yuv420p") and not lossless
         comment = json.dumps(provenance(entry, q, theme), sort_keys=True)
         with atomic_output(out) as tmp:
             ffmpeg.run(ffmpeg.faststart_mp4(raw, tmp, reencode=reencode, comment=comment),
                        what=f"scene {name}: faststart remux")
-    return Rendered(Path(out), seconds, info.frames, info.duration)
+        if raw_beats.exists():
+            with atomic_output(beats) as tmp:
+                shutil.copyfile(raw_beats, tmp)
+        else:
+            beats.unlink(missing_ok=True)
+        if slides is not None and not (raw_slides / "refused.txt").exists():
+            # after the video, so that make finds the slide set newer than it
+            from render import slides as slide_sets
+            slide_sets.keep(raw_slides, slides, entry, q, theme, encode=not lossless)
+    return Rendered(Path(out), seconds, info.frames, info.duration,
+                    beats if beats.exists() else None)
 
 
 def render_still(name: str, quality: str, theme: str | None = None, *, out: Path,
-                 data: str | os.PathLike | None = None, verbose: bool = False) -> Rendered:
-    """The scene's last frame as a PNG (``manim -s``), atomically."""
+                 data: str | os.PathLike | None = None, verbose: bool = False,
+                 at: float | None = None) -> Rendered:
+    """The scene's last frame (or the frame at ``at`` seconds) as a PNG (``manim -s``), atomically."""
     entry, q, theme = get_scene(name), get_quality(quality), get_theme(theme)
     data = data_dir(data)
     check_tools()
     with workdir(f"{name}.still") as work:
         png = work / "still.png"
         seconds = run_manim(entry, q, theme, data, out=png, media_dir=work / "media", still=True,
-                            verbose=verbose, log_key="still")
+                            verbose=verbose, log_key="still", at=at)
         with atomic_output(out) as tmp:
             shutil.copyfile(png, tmp)
     return Rendered(Path(out), seconds, 1, 0.0)

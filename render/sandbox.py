@@ -27,8 +27,8 @@ def create(dst: Path, *, scenes: dict | None = None, scene_files=(), figures: bo
            git: bool = True) -> Path:
     """Copy the project into ``dst``.
 
-    ``scenes``: if given, ``{name: (module, cls, data, description)}`` replaces the registry's
-    SCENES (the real SceneEntry class is kept); ``scene_files``: extra files copied into
+    ``scenes``: if given, ``{name: (module, cls, data, description[, alt])}`` replaces the
+    registry's SCENES (the real SceneEntry class is kept); ``scene_files``: extra files copied into
     ``scenes/``; ``figures=False`` leaves render/figures.mk out (videos only).
     """
     dst = Path(dst)
@@ -44,8 +44,9 @@ def create(dst: Path, *, scenes: dict | None = None, scene_files=(), figures: bo
     for f in scene_files:
         shutil.copy2(f, dst / "scenes" / Path(f).name)
     if scenes is not None:
-        entries = ",\n    ".join(f"SceneEntry({n!r}, {m!r}, {c!r}, {tuple(d)!r}, {desc!r})"
-                                 for n, (m, c, d, desc) in scenes.items())
+        entries = ",\n    ".join(f"SceneEntry({n!r}, {m!r}, {c!r}, {tuple(d)!r}, {desc!r}"
+                                 + "".join(f", {x!r}" for x in rest) + ")"
+                                 for n, (m, c, d, desc, *rest) in scenes.items())
         reg = dst / "scenes" / "registry.py"
         reg.write_text(reg.read_text() + "\n\n# Replaced for this sandbox.\nSCENES = {e.name: e for e in [\n    "
                        + entries + ",\n]}\n")

@@ -44,6 +44,9 @@ class ConvexDescent(ThemedScene):
         curve_x, curve_f = d["curve_x"], d["curve_f"]
 
         # ---------------------------------------------------------------- beat: axes and curve
+        self.beat("The parabola f(x) = x², a convex function: it has a single minimum.",
+                  "In a convex function there is only one minimum, so it is the global minimum. "
+                  "The simplest convex function is a parabola, f of x equals x squared.")
         title = Tex(r"Gradient descent on a convex function", font_size=pal.fonts.title,
                     color=pal.foreground).to_edge(UP, buff=0.35)
         ax = make_axes(pal, (-3, 3, 1), (0, 9, 3), x_length=7.4, y_length=5.3,
@@ -84,6 +87,9 @@ class ConvexDescent(ThemedScene):
         self.add(trail, footprints, dot)
 
         # ---------------------------------------------------------------- beat: the derivative
+        self.beat("In blue, the derivative ∂f/∂x at the point: the slope, pointing uphill.",
+                  "The blue arrow is the partial derivative ∂f/∂x where the point stands. "
+                  "It points the way f increases fastest, so descent goes the other way.")
         def tangent():
             t = k.get_value()
             p = np.asarray(scene_point(t))
@@ -111,6 +117,10 @@ class ConvexDescent(ThemedScene):
         self.play(FadeIn(deriv_label, shift=UP * 0.1), run_time=0.5)
 
         # ---------------------------------------------------------------- beat: the step against it
+        self.beat(f"In orange, the step −α ∂f/∂x against the derivative, with α = {lr:g}; "
+                  "the rule x_(i+1) = x_i − α ∂f/∂x(x_i).",
+                  "We change x by the negative of the derivative, scaled by the learning rate "
+                  f"alpha, here {lr:g}. The orange arrow is that step: it lands exactly on the next x.")
         step = make_tracked_arrow(
             lambda: scene_point(k.get_value()),
             lambda: ax.c2p(next_x(k.get_value()), data_point(k.get_value())[1]),
@@ -153,16 +163,26 @@ class ConvexDescent(ThemedScene):
         self.play(Write(rule), FadeIn(alpha), FadeIn(readouts), run_time=1.2)
 
         # ---------------------------------------------------------------- beat: the first steps, one at a time
+        self.beat(f"The first {self.SLOW_STEPS} steps, one at a time; the readouts show i, x_i, "
+                  "the derivative and f(x_i).",
+                  "Each step repeats the same rule: take the derivative where we stand, step against "
+                  "it, and look again. Watch f(x) fall with every step.")
         self.wait(self.SLOW_HOLD)
         for i in range(1, self.SLOW_STEPS + 1):
             self.play(k.animate.set_value(i), run_time=self.SLOW_STEP, rate_func=smooth)
             self.wait(self.SLOW_HOLD)
 
         # ---------------------------------------------------------------- beat: the rest, faster
+        self.beat("The remaining steps, faster: they shrink as the slope flattens.",
+                  "Near the bottom the derivative is small, so the steps get shorter on their own, "
+                  "with the same alpha.")
         self.play(FadeOut(deriv_label), FadeOut(step_label), run_time=0.4)
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_STEP))
 
         # ---------------------------------------------------------------- beat: the minimum
+        self.beat(f"The descent ends at the global minimum, x = {float(d['global_minima'][0, 0]):g}.",
+                  "On a convex function gradient descent always lands at the global minimum, "
+                  "no matter where it starts.")
         x_min = float(d["global_minima"][0, 0])
         marker = Circle(radius=0.2, color=pal.minimum_global, stroke_width=3).move_to(ax.c2p(x_min, 0))
         verdict = Tex(r"global minimum", font_size=pal.fonts.label, color=pal.minimum_global)

@@ -169,6 +169,9 @@ class DescentRule(ThemedScene):
         layers["rows"] = list(rows)
 
         # ---------------------------------------------------------------- beat: the rule
+        self.beat("The update rule θ_(i+1) = θ_i − α ∇f(θ_i), each symbol in its colour.",
+                  "In its simplest form, gradient descent is repeatedly computing one equation: the "
+                  "next theta is the current theta minus alpha times the gradient of f at theta.")
         self.play(Write(rule), run_time=self.WRITE)
 
         def flag(part, colour):
@@ -176,6 +179,9 @@ class DescentRule(ThemedScene):
             return box
 
         # ---------------------------------------------------------------- beat: f, the height of the hill
+        self.beat("f, the surface height of the hill, as a map seen from above.",
+                  "f is the function we're minimizing with gradient descent: it's the surface height "
+                  "of the hill.")
         box = flag(rule[6], c_f)
         layers["box"] = [box]
         self.play(FadeIn(hill.bands), Create(hill.contours), FadeIn(ax), Create(box),
@@ -183,6 +189,10 @@ class DescentRule(ThemedScene):
         self.wait(self.READ)
 
         # ---------------------------------------------------------------- beat: θ, where we stand
+        self.beat(f"θ, the position (x, y) on the hill; the walk starts at θ_0 = "
+                  f"({P[0][0]:.2f}, {P[0][1]:.2f}).",
+                  "Theta is the set of variables that f needs: it's the x and y position on the hill, "
+                  "looking top down.")
         k = ValueTracker(0)
 
         def here():
@@ -209,6 +219,10 @@ class DescentRule(ThemedScene):
         self.wait(self.READ)
 
         # ---------------------------------------------------------------- beat: the fog, and what we can see
+        self.beat("The fog: only the ground close by can be seen, magnified in the lens.",
+                  "Imagine you are stranded on a large hill and dense fog surrounds you, so that you "
+                  "can only see a few feet around. You can't see far enough to path out how to get to "
+                  "the bottom.")
         map_scale = self.MAP_SIZE / (cx[-1] - cx[0])  # scene units per data unit on the map
         lens_scale = self.LENS_SCALE
         zoom = lens_scale / map_scale
@@ -264,6 +278,9 @@ class DescentRule(ThemedScene):
         self.add(fog, sight, walker, lens, lens_walker)
 
         # ---------------------------------------------------------------- beat: ∇f(θ), the way up
+        self.beat("∇f(θ_i) in blue: the gradient, the way up.",
+                  "The gradient of f with respect to theta is the direction we move in x and y on the "
+                  "hill. It points to where we climb fastest, so we step the other way.")
         def lens_point(xy):  # data near the walker -> the lens
             offset = (np.asarray(xy, dtype=float) - here()) * lens_scale
             return lens_pos + np.array([offset[0], offset[1], 0.0])
@@ -290,6 +307,10 @@ class DescentRule(ThemedScene):
         self.wait(self.READ)
 
         # ---------------------------------------------------------------- beat: α, the step against it
+        self.beat(f"The step −α ∇f(θ_i) in orange, with the learning rate α = {lr:g}; it lands on "
+                  "θ_(i+1). The readouts give this step's numbers.",
+                  "Alpha is a scalar for the gradient to decrease how big of a step we take, often "
+                  "called the learning rate. The step lands exactly on the next theta.")
         step_arrow = make_tracked_arrow(lambda: lens_pos, lambda: lens_point(P[next_index()]),
                                         c_step, stroke_width=5, tip_length=0.16, min_length=0.05)
         landing = _follow(Circle(radius=0.07, stroke_color=c_theta, stroke_width=2.5),
@@ -346,16 +367,26 @@ class DescentRule(ThemedScene):
         self.remove(box)  # faded out: nothing left to draw
 
         # ---------------------------------------------------------------- beat: the first steps, one at a time
+        self.beat(f"The first {self.SLOW_STEPS} steps, one at a time.",
+                  "You follow the direction of greatest descent local to what you can see. As you "
+                  "descend you get new information about your surroundings, so you change your "
+                  "direction every so often to the new greatest descent.")
         self.wait(self.READ)
         for i in range(1, self.SLOW_STEPS + 1):
             self.play(k.animate.set_value(i), run_time=self.SLOW_MOVE, rate_func=smooth)
             self.wait(self.SLOW_HOLD)
 
         # ---------------------------------------------------------------- beat: walking on in the fog
+        self.beat(f"The walk goes on in the fog, {steps} steps in all.",
+                  "The same rule, step after step: look at the slope, step against it, look again.")
         self.play(FadeOut(grad_label), FadeOut(step_label), FadeOut(next_label), run_time=0.4)
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_STEP))
 
         # ---------------------------------------------------------------- beat: the fog lifts
+        self.beat("The fog lifts: θ has walked down to a valley floor, a minimum of f.",
+                  "Eventually you'll either reach a valley in the hill landscape or the true bottom "
+                  "where you're trying to be. What you've just done is gradient descent down the "
+                  "hill!")
         self.dots = [walker]
         end_note = Tex(r"\begin{flushleft}The fog lifts: $\theta$ has walked down\\"
                        r"to a valley floor, a minimum of $f$.\end{flushleft}",

@@ -46,6 +46,9 @@ class GradientField(ThemedScene):
         (x0, x1), (y0, y1) = d["domain"]
 
         # ---------------------------------------------------------------- beat: the axes and f
+        self.beat("The hill f(x, y) = sin x · sin y seen from above, as contour lines.",
+                  "We can evaluate the gradient at a grid of points across the space we're optimizing "
+                  "in. Here that space is the hill from before, seen from above.")
         title = Tex(r"The gradient vector field of", font_size=pal.fonts.title,
                     color=pal.foreground)
         formula = MathTex(d.meta["formula"], font_size=pal.fonts.math, color=pal.foreground)
@@ -67,6 +70,10 @@ class GradientField(ThemedScene):
                   run_time=self.INTRO)
 
         # ---------------------------------------------------------------- beat: the field
+        self.beat("An arrow of ∇f at every grid point: it points uphill; its length and colour show "
+                  "how steep the hill is there.",
+                  "The gradient produces a vector over x and y, so we can plot it as an arrow pointing "
+                  "in the gradient direction. This grid of arrows is called a gradient vector field.")
         spacing = np.linalg.norm(np.asarray(ax.c2p(fx[1], fy[0])) - np.asarray(ax.c2p(fx[0], fy[0])))
         field_stops = pal.field  # |∇f| from small to large (the figure uses the same map)
         field = make_gradient_field(ax, fx, fy, fg, field_stops,
@@ -80,6 +87,9 @@ class GradientField(ThemedScene):
         self.add(field)
 
         # ---------------------------------------------------------------- beat: the legend
+        self.beat("The key: ∇f points the way f grows fastest; the colour bar reads |∇f|.",
+                  "Remember that the gradient points in the direction of greatest increase, and its "
+                  "magnitude says how fast f increases that way.")
         col = RIGHT * 3.2
         sample = Arrow(np.zeros(3), RIGHT * 0.6, buff=0,
                        color=field_stops[-1], stroke_width=3, tip_length=0.15)
@@ -96,6 +106,10 @@ class GradientField(ThemedScene):
         self.wait(self.PAUSE)
 
         # ---------------------------------------------------------------- beat: the descent paths
+        self.beat(f"{n} descent paths drawn over the field, each moving point with its −∇f arrow in "
+                  "orange.",
+                  "Plotting the paths from before over the vector field, we can see that the path the "
+                  "points take almost exactly follows the negative of the gradient.")
         k = ValueTracker(0)
         halo = pal.background
         trails, dots, downhill = [], [], []
@@ -145,6 +159,10 @@ class GradientField(ThemedScene):
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_LATE_STEP))
 
         # ---------------------------------------------------------------- beat: the point
+        self.beat("The paths run against the arrows: they follow −∇f down to a minimum.",
+                  "That makes sense: the gradient points in the direction of greatest increase, so "
+                  "when we descend we follow the negative of the gradient. Following the gradient "
+                  "itself would maximize the function, gradient ascent.")
         verdict = Tex(r"\begin{flushleft}The paths run against the arrows:\\"
                       r" they follow $-\nabla f$ down to a minimum.\end{flushleft}",
                       font_size=pal.fonts.label, color=pal.foreground)

@@ -91,12 +91,21 @@ class HillDescent(ThemedThreeDScene):
         )
 
         # ---------------------------------------------------------------- beat: the hill
+        self.beat("The hill f(x, y) = sin x · sin y: a 3-D view on the left, the same hill seen from "
+                  "above on the right.",
+                  "We model the height of where we would be on the hill at a position (x, y) with "
+                  "simple sine waves: f of x, y equals sin x times sin y. Getting to the base of the "
+                  "hill means minimizing the height.")
         fixed = (header, caption_3d, caption_2d, names_3d, top_map, ax2)
         self.add_fixed_in_frame_mobjects(*fixed)
         self.remove(*fixed)
         self.play(*[FadeIn(m) for m in fixed], FadeIn(surface), run_time=self.INTRO)
 
         # ---------------------------------------------------------------- beat: random starts
+        self.beat(f"{n} points start at random places on the hill, in both views.",
+                  "First, let's initialize some points randomly on these hills and execute gradient "
+                  f"descent on each of them, with a learning rate of {d.lr:g}, to see where they "
+                  "end up.")
         k = ValueTracker(0)
         trail_colour, halo = pal.descent_path, pal.background
         trails3 = [reveal_trail(make_trail_3d(ax3, P[:, b], F[:, b], trail_colour,
@@ -122,10 +131,18 @@ class HillDescent(ThemedThreeDScene):
         self.bring_to_front(*trails2, *dots2)
 
         # ---------------------------------------------------------------- beat: the descent
+        self.beat("Every point walks downhill, against the gradient; the top-down view shows the same "
+                  "paths.",
+                  "What you can see is a 3D view and a top down view of the paths taken by each of the "
+                  "points. Each one follows the direction of greatest descent where it stands.")
         self.play(make_descent_animation(k, self.FIRST_STEPS, self.SECONDS_PER_STEP))
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_LATE_STEP))
 
         # ---------------------------------------------------------------- beat: every point in a valley
+        self.beat("Every point reaches a minimum: which one depends on where it starts.",
+                  "As we can see they all reach minimums, which is what we expect! Depending on where "
+                  "the points start they have a destined minimum; in other landscapes that may be a "
+                  "local, not a global, minimum.")
         note = Tex(r"Every point reaches a minimum: which one depends on where it starts.",
                    font_size=pal.fonts.small, color=pal.foreground)
         note.to_edge(DOWN, buff=0.2)

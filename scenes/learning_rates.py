@@ -92,6 +92,10 @@ class LearningRates(ThemedScene):
         self.tracker = tracker = ValueTracker(0)
 
         # ── Beat 1: the bowl and the question ─────────────────────────────────────────────────
+        self.beat("Learning rates on the bowl f(x, y) = (5x² + y²)/2, whose minimum is at (0, 0).",
+                  "The learning rate alpha is how big of a step to take in the direction of the "
+                  "gradient. Changing it has massive implications on the descent time and results. "
+                  "Here is a convex function where we know the optimal value lies at (0, 0).")
         formula = runs[0].meta["formula"].replace(r"\frac", r"\tfrac")  # text-size fraction
         title = VGroup(Tex("Learning rates on", font_size=pal.fonts.math, color=pal.foreground),
                        MathTex(formula, font_size=pal.fonts.math, color=pal.foreground)).arrange(RIGHT, buff=0.2)
@@ -107,6 +111,10 @@ class LearningRates(ThemedScene):
         self.play(Write(title), FadeIn(extras), run_time=self.TITLE_TIME)
 
         # ── Beat 2: four cards: contours and an empty loss axis each ──────────────────────────
+        self.beat("Four runs, α = " + ", ".join(_fmt_lr(d.lr) for d in runs) + ": each card shows "
+                  "the path over the contours and the loss on a log scale.",
+                  "Across the four examples the number of iterations is kept the same, so we can "
+                  "easily compare their behaviours.")
         all_losses = np.concatenate([self._valid(d)[1] for d in runs])
         loss_range = decade_range(all_losses)  # one log axis for all four, so slopes compare
         self.cards, self.panels, self.loss_axes = [], [], []
@@ -123,6 +131,8 @@ class LearningRates(ThemedScene):
             card.suspend_updating()
 
         # ── Beat 3: the same start for everyone ───────────────────────────────────────────────
+        self.beat("The same start for all four runs.",
+                  "All four start from the same point; only the learning rate differs.")
         # What moves (trail, curve, point, loss dot) belongs to its card but is drawn after all
         # four cards: manim repaints every frame from the first moving mobject on, so the cards'
         # contours, axes and frames must all come before it (in the static image).
@@ -150,6 +160,11 @@ class LearningRates(ThemedScene):
         # ── Beat 4: all four descend together; the unusable one diverges ──────────────────────
         diverged = sorted((int(d["diverged_step"][0]), i) for i, d in enumerate(runs)
                           if int(d["diverged_step"][0]) >= 0)
+        self.beat("All four descend on one step counter" + "".join(
+                      f"; {RUNS[i][1]} diverges at step {k}" for k, i in diverged) + ".",
+                  "Too small, and getting to the minimum takes forever; well chosen, we swiftly "
+                  "converge within about 25 iterations; a bit large, the descent oscillates as it "
+                  "settles. Way too large, the oscillations grow and it diverges to a massive loss.")
         self.diverged_labels = {}
         for k, i in diverged:
             self._advance(k)
@@ -162,6 +177,9 @@ class LearningRates(ThemedScene):
             self.add(*layer, step_readout, tracker)
         self._advance(steps)
         # ── Beat 5: hold. Nothing moves any more: the last hold is one still picture ─────────────
+        self.beat(f"After {steps} steps: the four behaviours side by side.",
+                  "So how do you pick the right learning rate? In practice it's a bit of an art: look "
+                  "at what similar models used as a baseline, and keep these behaviours in mind.")
         for m in [*layer, *step_readout.get_family()]:
             m.clear_updaters()
         self.wait(self.HOLD_END)

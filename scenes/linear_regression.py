@@ -26,6 +26,20 @@ def _integers_in(lo: float, hi: float, step: int = 1) -> list[int]:
     return list(range(first, int(np.floor(hi)) + 1, step))
 
 
+def _plain_poly(coefficients: dict[int, float]) -> str:
+    """``{2: 1.0, 0: 0.0}`` -> ``y = x²``; ``{1: 2.0, 0: 1.0}`` -> ``y = 2x + 1`` (for captions)."""
+    powers = {0: "", 1: "x", 2: "x²", 3: "x³"}
+    text = ""
+    for k in sorted(coefficients, reverse=True):
+        c = float(coefficients[k])
+        if c == 0:
+            continue
+        size = abs(c)
+        body = (f"{size:g}" if k == 0 or size != 1 else "") + powers[k]
+        text += (" − " if c < 0 else " + ") + body if text else ("−" if c < 0 else "") + body
+    return "y = " + (text or "0")
+
+
 class LinearRegression(ThemedScene):
     DATA = "linear-regression"
     TITLE = r"Linear regression"
@@ -47,12 +61,49 @@ class LinearRegression(ThemedScene):
     DATA_SIZE = (5.7, 4.5)
     DATA_X_PAD = 0.5
 
+    # What each beat shows and what to say: (caption, speaker notes), with {fields} filled from the
+    # data when the beat begins. A variant overrides the ones that differ.
+    BEATS = {
+        "title": ("Linear regression: fit a line ŷ = w x + b by minimizing the mean squared error "
+                  "L(w, b).",
+                  "The linear regression problem is to determine the line that best fits a set of "
+                  "data. We minimize the mean-squared error loss L over the weight w and the bias b, "
+                  "the knobs we can tweak to change where the line is."),
+        "panels": ("Left, the loss landscape over (w, b), its minimum marked; right, the data panel.",
+                   "On the left is the loss landscape: every point (w, b) defines a line, and its "
+                   "height is that line's loss. The cross marks the lowest loss."),
+        "samples": ("{n} noisy samples around the true line {trend}, dashed.",
+                    "We start with a line with a known w and b, here w = {w:g} and b = {b:g}, and "
+                    "apply noise to the points, just as we would expect real data to have. In a real "
+                    "example we would not know the true line."),
+        "start": ("The start (w, b) = ({w0:.2f}, {b0:.2f}) and the line it predicts, in red; the "
+                  "loss is read out below.",
+                  "The position of the point (w, b) defines a line, drawn on the right, with a "
+                  "corresponding height that is the current loss."),
+        "descent": ("{steps} steps of gradient descent with α = {lr:g}: the point goes down the "
+                    "landscape while the line fits the samples.",
+                    "By traversing down the loss landscape we find the (w, b) such that the "
+                    "corresponding loss is minimal. Watch the red line swing onto the data."),
+        "verdict": ("Fitted w = {w:.2f}, b = {b:.2f} (true w = {w_true:g}, b = {b_true:g}); final "
+                    "loss {loss:.3f}.",
+                    "We can see the loss value is quite low and the fit seems good! The fitted w and b "
+                    "come close to the true line's."),
+    }
+
+    def beat_text(self, key: str, **facts) -> tuple[str, str]:
+        caption, notes = self.BEATS[key]
+        return caption.format(**facts), notes.format(**facts)
+
     # ── Hooks for variants ────────────────────────────────────────────────────────────────────
 
     def true_function(self, dataset: dict):
         """The noiseless trend the samples were drawn from (the dataset's own definition)."""
         w, b = dataset["w"], dataset["b"]
         return lambda x: w * x + b
+
+    def trend_text(self, dataset: dict) -> str:
+        """The trend in plain text, for the captions: y = 2x + 1."""
+        return _plain_poly({1: dataset["w"], 0: dataset["b"]})
 
     def verdict_text(self, wb_final: np.ndarray, loss_final: float, dataset: dict) -> str:
         w, b = wb_final
@@ -77,12 +128,14 @@ class LinearRegression(ThemedScene):
         self.tracker = tracker = ValueTracker(0)
 
         # ── Beat 1: title and the loss being minimised ────────────────────────────────────────
+        self.beat(*self.beat_text("title"))
         title = Tex(self.TITLE, font_size=pal.fonts.title, color=pal.foreground)
         formula = MathTex(d.meta["formula"], font_size=pal.fonts.label, color=pal.foreground)
         head = VGroup(title, formula).arrange(RIGHT, buff=0.6).to_edge(UP, buff=0.25)
         self.play(Write(title), FadeIn(formula, shift=0.1 * DOWN), run_time=self.TITLE_TIME)
 
         # ── Beat 2: the loss landscape (left) and the data panel (right) ──────────────────────
+        self.beat(*self.beat_text("panels"))
         gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
         s = self.LANDSCAPE_SIZE
         land_ax = make_panel_axes(pal, (gx[0], gx[-1], 1), (gy[0], gy[-1], 1), s, s,
@@ -109,6 +162,7 @@ class LinearRegression(ThemedScene):
         self.play(GrowFromCenter(minimum), run_time=0.5)
 
         # ── Beat 3: the samples and the true trend ────────────────────────────────────────────
+        self.beat(*self.beat_text("samples", trend=self.trend_text(dataset), **dataset))
         samples = VGroup(*[Dot(data_ax.c2p(xi, yi), radius=0.045, color=pal.samples, fill_opacity=0.6)
                            for xi, yi in zip(x, y)])
         fn = self.true_function(dataset)
@@ -126,6 +180,7 @@ class LinearRegression(ThemedScene):
         self.play(Create(true_curve), FadeIn(legend), run_time=0.8)
 
         # ── Beat 4: the start (w₀, b₀) and the line it predicts ───────────────────────────────
+        self.beat(*self.beat_text("start", w0=wb[0, 0], b0=wb[0, 1]))
         trail = make_clipped_trail(land_ax, wb, tracker, pal.point, stroke_width=3.5,
                                    halo=pal.background)
         point = make_clipped_point(pal, land_ax, wb, tracker, pal.point, radius=0.09)
@@ -152,6 +207,7 @@ class LinearRegression(ThemedScene):
         self.wait(self.HOLD_START)
 
         # ── Beat 5: the descent, one stored step after another ────────────────────────────────
+        self.beat(*self.beat_text("descent", steps=steps, lr=d.lr))
         self.play(make_descent_animation(tracker, steps, self.SECONDS_PER_STEP))
         # from here on nothing follows the tracker: the trail, point, line and readouts join the
         # static image of the later plays instead of being redrawn every frame
@@ -159,6 +215,8 @@ class LinearRegression(ThemedScene):
             m.clear_updaters()
 
         # ── Beat 6: the verdict ───────────────────────────────────────────────────────────────
+        self.beat(*self.beat_text("verdict", w=wb[-1, 0], b=wb[-1, 1], loss=float(losses[-1]),
+                                  w_true=dataset.get("w", 0.0), b_true=dataset.get("b", 0.0)))
         caption = Tex(rf"\mbox{{{self.verdict_text(wb[-1], float(losses[-1]), dataset)}}}", font_size=pal.fonts.label,
                       color=pal.foreground)
         caption.to_edge(DOWN, buff=0.2)

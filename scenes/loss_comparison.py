@@ -52,6 +52,10 @@ class LossComparison(ThemedScene):
         n = len(vw) - 1
 
         # ── Beat 1: the title, as in the post, and what a slice is ────────────────────────────
+        self.beat("Comparison of losses: each loss landscape sliced along its valley, the best b for "
+                  "every w.",
+                  "You may have noticed that both examples reach the minimum, which would indicate "
+                  "that the model performs well, right? Not quite.")
         title = Tex("Comparison of Losses", font_size=pal.fonts.title, color=pal.foreground)
         sub = Tex(r"each landscape sliced along its valley: the best $b$ for every $w$",
                   font_size=pal.fonts.label, color=pal.muted)
@@ -59,6 +63,9 @@ class LossComparison(ThemedScene):
         self.play(Write(title), FadeIn(sub, shift=0.1 * DOWN), run_time=self.TITLE_TIME)
 
         # ── Beat 2: the axes: w across, min_b L(w, b) up on a log scale ──────────────────────
+        self.beat("The axes: w across; up, the lowest loss over b, on a log scale.",
+                  "For every w we keep the best b, so each curve is a slice along the valley of its "
+                  "loss landscape. The loss axis is logarithmic.")
         lo, hi, step = decade_range(np.concatenate(slices))
         ax = make_log_axes(pal, (float(vw[0]), float(vw[-1]), 1), (lo, hi, step), *self.PANEL_SIZE,
                            x_label="w", y_label=r"\min_b L(w, b)", grid=True)
@@ -67,6 +74,9 @@ class LossComparison(ThemedScene):
         self.play(FadeIn(ax), run_time=self.AXES_TIME)
 
         # ── Beat 3: a cursor sweeps w and draws both slices ───────────────────────────────────
+        self.beat(f"A cursor sweeps w and draws both slices: {self.NAMES[0]} and {self.NAMES[1]}.",
+                  "When we compare slices along the minimums of the two loss landscapes, both curves "
+                  "have a minimum, but at very different heights.")
         curves, heads, end_labels = VGroup(), VGroup(), VGroup()
         self.slice_xy = []
         for loss, colour, name in zip(slices, colours, self.NAMES):
@@ -115,6 +125,11 @@ class LossComparison(ThemedScene):
         self.wait(self.HOLD)
 
         # ── Beat 4: each valley's minimum, its value, and where each descent stopped ──────────
+        self.beat(f"Each valley's minimum: {float(np.min(slices[0])):.3f} for the {self.NAMES[0]}, "
+                  f"{float(np.min(slices[1])):.3f} for the {self.NAMES[1]}; the rings mark where "
+                  "each descent stopped.",
+                  "Each descent stopped at the minimum of its own valley: gradient descent did its job "
+                  "on both datasets.")
         (x0, x1), _ = ax.box
         self.minima, self.min_values, self.ends = VGroup(), [], VGroup()
         marks = VGroup()
@@ -146,6 +161,11 @@ class LossComparison(ThemedScene):
         self.play(*[Create(ring) for ring in self.ends], FadeIn(ring_key), run_time=self.MARK_TIME)
 
         # ── Beat 5: how much higher the parabolic minimum is ─────────────────────────────────
+        self.beat(f"Both descents reach their minimum, but the parabolic one is "
+                  f"{float(np.min(slices[1]) / np.min(slices[0])):.1f}× higher: high bias.",
+                  "Sure, we may have reached the minimum, but that minimum is very high for the "
+                  "parabolic case. This is high bias: the model is too inflexible to model the data "
+                  "correctly.")
         ratio = self.min_values[1] / self.min_values[0]
         y_a, y_b = (float(ax.loss_to_y(v)) for v in self.min_values)
         w_arrow = x1 - 0.12 * (x1 - x0)

@@ -51,6 +51,10 @@ class MultipleMinima(ThemedScene):
         colours = [pal.minimum_global if g else pal.minimum_local for g in is_global]
 
         # ---------------------------------------------------------------- beat: the landscape
+        self.beat("A function with several minima: two equal global minima and a local one in the "
+                  "centre.",
+                  "Let's consider a function with multiple minima: two equivalent global minima and "
+                  "one local minimum in the centre.")
         title = Tex(r"Several minima: where you start decides where you end",
                     font_size=pal.fonts.title, color=pal.foreground).to_edge(UP, buff=0.3)
         ax = make_panel_axes(pal, (-2.6, 2.6, 1), (self.Y_MIN, self.Y_MAX, 1), x_length=10.4,
@@ -66,6 +70,11 @@ class MultipleMinima(ThemedScene):
         self.play(Create(curve), Write(formula), run_time=self.INTRO)
 
         # ---------------------------------------------------------------- beat: the minima
+        self.beat(f"The global minima at x = {', '.join(f'{x:g}' for x in g_min)} and the local "
+                  f"minimum at x = {', '.join(f'{x:g}' for x in l_min)}.",
+                  "The global minimum is the lowest point over the entire landscape; a local minimum "
+                  "is only the lowest point of its own valley. Gradient descent is not guaranteed to "
+                  "land at the global one.")
         def ring(x, f, colour):
             return Circle(radius=0.2, color=colour, stroke_width=3).move_to(ax.c2p(x, f))
 
@@ -87,6 +96,10 @@ class MultipleMinima(ThemedScene):
                   Create(pointers_l), run_time=self.MINIMA)
 
         # ---------------------------------------------------------------- beat: the starts
+        self.beat(f"{n} starting points spread along x, all with the same learning rate "
+                  f"α = {d.lr:g}.",
+                  "We start gradient descent at various points along x. Each one will follow the "
+                  "slope where it stands.")
         k = ValueTracker(0)
         riders = [curve_rider(xs[:, b], fs[:, b], d["curve_x"], d["curve_f"]) for b in range(n)]
         trails = [reveal_trail(make_curve_trail(ax, riders[b], steps, pal.muted,
@@ -107,10 +120,18 @@ class MultipleMinima(ThemedScene):
         self.play(FadeIn(start_note), run_time=0.5)
 
         # ---------------------------------------------------------------- beat: the descent
+        self.beat("Every point descends at once, against its own derivative.",
+                  "Each point repeats the same step, against the derivative where it stands. "
+                  "Watch where each one settles.")
         self.play(make_descent_animation(k, self.FIRST_STEPS, self.SECONDS_PER_STEP))
         self.play(make_descent_animation(k, steps, self.SECONDS_PER_LATE_STEP))
 
         # ---------------------------------------------------------------- beat: coloured by the minimum reached
+        self.beat(f"Coloured by the minimum reached: {int(np.sum(is_global))} reach a global "
+                  f"minimum, {int(np.sum(~is_global))} are caught in the local one.",
+                  "When we start gradient descent at various points, we see that we don't always get "
+                  "to the global minimum. The points that started near the centre are stuck in the "
+                  "local minimum.")
         recolour = []
         for b in range(n):
             recolour += [dots[b].animate.set_color(colours[b]).set_stroke(pal.background, width=1.5),
@@ -130,6 +151,11 @@ class MultipleMinima(ThemedScene):
                   run_time=0.8)
 
         # ---------------------------------------------------------------- beat: the basins on the x-axis
+        self.beat("Marks along the bottom: each start in the colour of the minimum it reached. Where "
+                  "you start decides where you end.",
+                  "Depending on where the points start, they have a destined minimum they'll end up "
+                  "in. In practice we don't even know what the loss landscape looks like for large "
+                  "models, but this problem exists no matter what.")
         basin_note = Tex(r"marks along the bottom: each start, in the colour of its minimum",
                          font_size=pal.fonts.small, color=pal.muted)
         basin_note.next_to(tally, DOWN, buff=0.2)

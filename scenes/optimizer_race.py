@@ -89,6 +89,10 @@ class OptimizerRace(ThemedScene):
     PACE: tuple = ((10, 1), (60, 3), (None, 8))
     HOLD_END = 3.0
 
+    # ── Speaker notes: what the surface is (the first beat) and what the race shows (the last) ──
+    INTRO = ""
+    LESSON = ""
+
     # ── Layout (scene units) ─────────────────────────────────────────────────────────────────
     MAP_SIZE = 6.0  # the longer side of the map
     MAP_CENTER = (-3.55, -0.5)
@@ -129,6 +133,9 @@ class OptimizerRace(ThemedScene):
         self.colours = colours
 
         # ── Beat 1: title and step counter ──────────────────────────────────────────────────
+        self.beat(f"Six optimizers race on the {self.SURFACE} surface from one start: the map on "
+                  "the left, the loss curves on the right, the legend with each learning rate.",
+                  self.INTRO)
         # name and formula in one LaTeX run, on one baseline; the formula a size smaller
         heading = Tex(rf"\mbox{{{self.SURFACE}}}", rf"\mbox{{${meta['formula']}$}}", font_size=pal.fonts.title,
                       color=pal.foreground)
@@ -165,6 +172,11 @@ class OptimizerRace(ThemedScene):
         self.add(*self.notes)
 
         # ── Beat 3: everyone on the start ────────────────────────────────────────────────────
+        self.beat("All six start at ({:g}, {:g}), the ring, for {} steps.".format(
+                      *meta["params"]["start"], steps),
+                  "Same start, same number of steps: only the update rule differs. Plain gradient "
+                  "descent follows the slope; momentum and Nesterov carry speed from step to step; "
+                  "AdaGrad, RMSProp and Adam adapt the step size as they go.")
         # Each path and loss curve sits on a halo (a wider stroke in the background colour) so it
         # reads on the map; all halos go in one layer under all runs, so where runs share a path
         # the narrower ones still show inside the wider ones as stripes.
@@ -219,6 +231,11 @@ class OptimizerRace(ThemedScene):
         self.wait(self.HOLD_START)
 
         # ── Beat 4: the race, slow opening then fast-forward ─────────────────────────────────
+        self.beat("The race: the first steps one by one, then fast-forward. The legend notes when a "
+                  "run converges, leaves the view or diverges.",
+                  "Watch the trails on the map and the loss curves together. Adam, the go-to "
+                  "optimizer right now, varies alpha automatically based on patterns observed in "
+                  "prior iterations.")
         self.speed_tag = None
         for until, speed in self.PACE:
             until = steps if until is None else min(until, steps)
@@ -235,9 +252,18 @@ class OptimizerRace(ThemedScene):
             self.play(make_descent_animation(tracker, until, self.SECONDS_PER_STEP / speed))
 
         # ── Beat 5: where everyone ended ─────────────────────────────────────────────────────
+        self.beat(self.outcome(), self.LESSON)
         self.wait(self.HOLD_END)
 
     # ── Pieces ───────────────────────────────────────────────────────────────────────────────
+
+    def outcome(self) -> str:
+        """The last beat's caption, from the data: what happened to each run."""
+        parts = []
+        for name, event, f in zip(self.run_names, self.events, self.losses_shown):
+            what = f"{event[0]} at step {event[1]}" if event else f"final loss {f[-1]:.3g}"
+            parts.append(f"{self.pal.optimizer_names[name]} {what}")
+        return f"After {self.steps} steps: " + "; ".join(parts) + "."
 
     def _settle_notes(self, k0: float, k1: float):
         """Before a play taking the tracker from step k0 to k1: a legend note that does not change
@@ -403,6 +429,10 @@ class RaceRosenbrock(OptimizerRace):
     SURFACE = "Rosenbrock"
     COLOUR_SCALE = ("log", 0.5)
     PACE = ((10, 1), (60, 3), (None, 8))
+    INTRO = ("Rosenbrock's function is a long, curved valley with its minimum at (1, 1). The valley "
+             "is easy to find and hard to follow: steep across, nearly flat along its floor.")
+    LESSON = ("On this valley, speed pays: momentum and Adam follow the curved floor to (1, 1), while "
+              "plain gradient descent is still crawling along it.")
 
 
 class RaceHimmelblau(OptimizerRace):
@@ -410,6 +440,10 @@ class RaceHimmelblau(OptimizerRace):
     SURFACE = "Himmelblau"
     COLOUR_SCALE = ("log", 1.0)
     PACE = ((10, 1), (60, 2), (None, 16))
+    INTRO = ("Himmelblau's function has four minima, all of the same height: four global minima. "
+             "Which one a run reaches depends on the path it takes.")
+    LESSON = ("From one start the optimizers split between two of the four minima. Both are global: "
+              "reaching a different one is not a worse result.")
 
 
 class RaceRastrigin(OptimizerRace):
@@ -419,6 +453,10 @@ class RaceRastrigin(OptimizerRace):
     N_LEVELS = 10
     LOSS_SCALE = "linear"
     PACE = ((10, 1), (70, 2), (None, 16))
+    INTRO = ("Rastrigin's function is a bowl covered in bumps: a local minimum near every integer "
+             "point, and the global minimum at (0, 0).")
+    LESSON = ("Every run settles in a local minimum: none reaches (0, 0). Momentum carries furthest, "
+              "yet stops in a bump too, the trouble of a landscape with many minima.")
 
 
 class RaceSaddle(OptimizerRace):
@@ -430,3 +468,8 @@ class RaceSaddle(OptimizerRace):
     LOSS_RANGE = (-3, 1, 1)  # symlog units: +9 … −1000; the runs that escape further leave it
     SECONDS_PER_STEP = 0.15
     PACE = ((10, 1), (None, 2))
+    INTRO = ("The saddle x² − y² has no minimum: the origin is a saddle point, a minimum along x "
+             "and a maximum along y. The start lies just off the ridge.")
+    LESSON = ("Near a saddle point the gradient along y is tiny, so plain gradient descent lingers "
+              "before it escapes down along y. RMSProp, the momentum methods and Adam escape far "
+              "sooner; AdaGrad, whose steps only shrink, has barely left the saddle.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from manim import Create, Line, VGroup
 
-from scenes.linear_regression import LinearRegression
+from scenes.linear_regression import LinearRegression, _plain_poly
 
 
 class ParabolicRegression(LinearRegression):
@@ -19,9 +19,32 @@ class ParabolicRegression(LinearRegression):
 
     RESIDUAL_TIME = 1.6  # the residuals drawing in, with the caption
 
+    BEATS = {
+        **LinearRegression.BEATS,
+        "title": ("A line fitted to a parabola: the same model ŷ = w x + b and loss L(w, b), on data "
+                  "whose trend is a parabola.",
+                  "Let's consider a different example, where the underlying trend of the data isn't a "
+                  "line anymore but a parabola. The model is still a line."),
+        "samples": ("{n} noisy samples around the parabola {trend}, dashed.",
+                    "In the same way that we created the linear data, we sample points along a "
+                    "parabola and apply noise to each of them from a normal distribution."),
+        "descent": ("{steps} steps of gradient descent with α = {lr:g}: the point goes down the "
+                    "landscape; the loss falls, then stops falling.",
+                    "The descent works just as before: the point travels down the landscape and the "
+                    "loss falls to the bottom of this landscape."),
+        "verdict": ("High bias: no line fits a parabola; final loss {loss:.2f}. Residuals: orange "
+                    "where the data lie above the line, teal below.",
+                    "The method is working quite well, we've reached the minimum loss again. But there "
+                    "is no world where a line will correctly fit a parabola: the model is too simple "
+                    "for the pattern in the data. That is high bias."),
+    }
+
     def true_function(self, dataset: dict):
         a, c = dataset["a"], dataset["c"]
         return lambda x: a * x ** 2 + c
+
+    def trend_text(self, dataset: dict) -> str:
+        return _plain_poly({2: dataset["a"], 0: dataset["c"]})
 
     def verdict_text(self, wb_final: np.ndarray, loss_final: float, dataset: dict) -> str:
         return rf"High bias: no line fits a parabola --- final loss ${loss_final:.2f}$"

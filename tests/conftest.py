@@ -39,3 +39,18 @@ def central_difference(fn, theta, h=1e-6):
         e[i] = h
         out[..., i] = (fn(theta + e) - fn(theta - e)) / (2 * h)
     return out
+
+
+def _media_files() -> set:
+    media = ROOT / "media"
+    return {p.relative_to(media).as_posix() for p in media.rglob("*")} if media.is_dir() else set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_written_to_media():
+    """media/ holds a build's published files only: a test writes into its own folders. (A MathTex
+    made outside a tempconfig used to leave media/Tex/ behind: manim's default media_dir.)"""
+    before = _media_files()
+    yield
+    new = sorted(_media_files() - before)
+    assert not new, f"the tests wrote into {ROOT / 'media'}: {', '.join(new[:5])}"

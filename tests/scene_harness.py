@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def _manim_run():
     return manim_run
 
 
-def render(name: str, tmp_path: Path, **overrides):
+def render(name: str, tmp_path: Path, *, beats: bool = True, **overrides):
+    """Render scene ``name`` in-process; with ``beats`` (the default) its beats are checked too
+    (:func:`check_beats`), so every scene test also checks the scene's beats."""
     from manim import tempconfig
 
     from scenes.registry import SCENES
@@ -44,7 +47,34 @@ def render(name: str, tmp_path: Path, **overrides):
         scene.render()
         duration = scene.renderer.time
     assert out.exists(), f"{name}: no video at {out}"
+    if beats:
+        check_beats(name, scene, duration)
     return scene, out, duration
+
+
+def check_beats(name: str, scene, duration: float) -> None:
+    """The scene's beats (``self.beat(caption, notes)``) make a deck: a scene of the lecture
+    (scenes/lecture.py) declares at least its minimum (three, two for a race); every beat has a
+    caption and one to three sentences of notes; the first begins at 0 and each one later than
+    the one before (at least one animation apiece: a slide each), within the scene."""
+    from scenes import lecture
+
+    beats = list(getattr(scene, "beats", []))
+    if name in lecture.lecture_scenes():
+        want = lecture.min_beats(name)
+        assert len(beats) >= want, f"{name}: {len(beats)} beats, a scene of the lecture needs {want}"
+    if not beats:
+        return
+    assert beats[0].time == 0.0, f"{name}: the first beat begins at {beats[0].time} s, not 0"
+    for prev, b in zip(beats, beats[1:]):
+        assert b.time > prev.time, (f"{name}: beat {b.index} ({b.caption[:40]!r}) begins at "
+                                    f"{b.time} s, no later than beat {prev.index}: nothing to show")
+    assert beats[-1].time < duration, f"{name}: the last beat begins at the scene's end"
+    for b in beats:
+        assert b.caption.strip(), f"{name}: beat {b.index} has no caption"
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", b.notes.strip()) if x]
+        assert 1 <= len(sentences) <= 3, (f"{name}: beat {b.index} has {len(sentences)} sentences "
+                                          f"of notes (one to three): {b.notes!r}")
 
 
 def probe(path: Path) -> dict:
@@ -104,3 +134,16 @@ def hex_of(colour) -> str:
     """A manim colour (ManimColor or str) as lower-case #rrggbb."""
     from manim import ManimColor
     return ManimColor(colour).to_hex().lower()
+
+
+def check_surface_on_grid(name: str, axes, surface, grid_x, grid_y, heights, faces: int) -> None:
+    """A surface of ``faces`` faces whose vertices (every 7th face checked) map back through
+    ``axes`` to grid nodes (x_j, y_i) at height ``heights[i, j]``."""
+    assert len(surface.submobjects) == faces, f"{name}: {len(surface.submobjects)} faces"
+    for face in surface.submobjects[::7]:
+        for p in face.get_anchors():
+            x, y, z = back_to_data(axes, p)
+            j, i = int(np.argmin(np.abs(grid_x - x))), int(np.argmin(np.abs(grid_y - y)))
+            assert abs(x - grid_x[j]) < 1e-6 and abs(y - grid_y[i]) < 1e-6, f"{name}: vertex off the grid"
+            assert abs(z - heights[i, j]) < 1e-6, (
+                f"{name}: surface height {z:.5f} != grid {heights[i, j]:.5f}")

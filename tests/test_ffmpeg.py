@@ -81,16 +81,29 @@ def test_faststart_reencodes_to_h264_yuv420p_when_asked():
     assert opt(args, "-movflags") == "+faststart" and "-metadata" not in args
 
 
-def test_webm_is_constant_quality_vp9():
-    args = ffmpeg.webm_vp9("in.mp4", "out.tmp", crf=30).get_args()
-    assert opt(args, "-c:v") == "libvpx-vp9" and opt(args, "-f") == "webm"
-    assert opt(args, "-b:v") == "0" and opt(args, "-crf") == "30"  # -b:v 0 makes -crf constant quality
-    assert opt(args, "-pix_fmt") == "yuv420p" and "-an" in args
+def test_h264_is_x264_tuned_for_animation_with_the_index_first():
+    args = ffmpeg.h264_mp4("in.mp4", "out.tmp", comment="c").get_args()
+    assert opt(args, "-c:v") == "libx264" and opt(args, "-f") == "mp4"
+    assert (opt(args, "-preset"), opt(args, "-tune"), opt(args, "-crf")) == \
+        (ffmpeg.H264["preset"], "animation", str(ffmpeg.H264["crf"]))
+    assert opt(args, "-pix_fmt") == "yuv420p" and opt(args, "-movflags") == "+faststart"
+    assert opt(args, "-metadata") == "comment=c" and opt(args, "-map_metadata") == "-1"
+    assert "-an" in args
+
+
+def test_av1_is_svt_av1_in_mp4_on_one_logical_processor():
+    args = ffmpeg.av1_mp4("in.mp4", "out.tmp", crf=44).get_args()
+    assert opt(args, "-c:v") == "libsvtav1" and opt(args, "-f") == "mp4"
+    assert opt(args, "-preset") == str(ffmpeg.AV1["preset"]) and opt(args, "-crf") == "44"
+    assert opt(args, "-svtav1-params") == "lp=1" and opt(args, "-pix_fmt") == "yuv420p"
+    assert opt(args, "-movflags") == "+faststart" and "-metadata" not in args
 
 
 def test_every_decoder_and_encoder_runs_on_one_thread():
     # make -jN runs N jobs side by side; a fixed thread count also fixes the encoders' bytes
-    graphs = {"webm": ffmpeg.webm_vp9("in.mp4", "out.tmp"),
+    graphs = {"h264": ffmpeg.h264_mp4("in.mp4", "out.tmp"),
+              "av1": ffmpeg.av1_mp4("in.mp4", "out.tmp"),
+              "web": ffmpeg.web_exports("in.mp4", "a.tmp", "b.tmp", "c.tmp", width=320, fps=12),
               "gif": ffmpeg.gif("in.mp4", "out.tmp", width=360, fps=12),
               "poster": ffmpeg.poster_png("in.mp4", "p.tmp", time=1),
               "samples": ffmpeg.sample_frames("in.mp4", every=4, width=96, height=54)}
@@ -98,8 +111,18 @@ def test_every_decoder_and_encoder_runs_on_one_thread():
         args = graph.get_args()
         before_input = args[:args.index("-i")]
         assert opt(before_input, "-threads") == "1", (name, args)
-    webm = graphs["webm"].get_args()
-    assert opt(webm[webm.index("-i"):], "-threads") == "1" and "-row-mt" not in webm
+    for name in ("h264", "av1"):
+        args = graphs[name].get_args()
+        assert opt(args[args.index("-i"):], "-threads") == "1", name
+    web = graphs["web"].get_args()
+    assert web.count("-threads") == 3  # the decoder, x264 and SVT-AV1 (the GIF has no threads)
+    assert opt(web, "-svtav1-params") == "lp=1"
+
+
+def test_av1_codecs_string():
+    info = ffmpeg.VideoInfo("av1", "yuv420p", 1920, 1080, 60, 1.0, 60, {}, "Main", 9)
+    assert ffmpeg.av1_codecs(info) == "av01.0.09M.08"
+    assert ffmpeg.av1_codecs(info._replace(level=-99, pix_fmt="yuv420p10le")) == "av01.0.31M.10"
 
 
 def test_gif_graph_is_fps_scale_then_palettegen_and_paletteuse():
@@ -171,13 +194,20 @@ def test_faststart_moves_moov_before_mdat_and_keeps_every_frame(source, tmp_path
     assert np.array_equal(decode_gray(out, 32, 18), decode_gray(source, 32, 18))  # a copy, not a re-encode
 
 
-def test_webm_export(source, tmp_path):
-    out = tmp_path / "out.webm"
-    exports.make_webm(source, out)
-    info = ffmpeg.video_info(out)
-    assert (info.codec, info.pix_fmt, info.width, info.frames) == ("vp9", "yuv420p", 320, 20)
-    frames = decode_gray(out, 32, 18).astype(int)
-    assert abs(frames[:10].mean() - 0x20) < 6 and abs(frames[10:].mean() - 0xD0) < 6
+def test_h264_and_av1_exports_keep_every_frame(source, tmp_path):
+    for name, graph in (("h264", ffmpeg.h264_mp4), ("av1", ffmpeg.av1_mp4)):
+        out = tmp_path / f"out.{name}.mp4"
+        ffmpeg.run(graph(source, out, comment="hello"), what=name)
+        info = ffmpeg.video_info(out)
+        assert (info.codec, info.pix_fmt, info.width, info.frames) == (name, "yuv420p", 320, 20)
+        assert info.tags["comment"] == "hello"
+        boxes = top_level_boxes(out)
+        assert boxes.index("moov") < boxes.index("mdat"), (name, boxes)
+        frames = decode_gray(out, 32, 18).astype(int)
+        assert abs(frames[:10].mean() - 0x20) < 6 and abs(frames[10:].mean() - 0xD0) < 6, name
+        if name == "av1":
+            level = ffmpeg.av1_codecs(info)
+            assert level.startswith("av01.0.") and level.endswith("M.08") and info.profile == "Main"
 
 
 def test_poster_shows_the_frame_at_its_time(source, tmp_path):
@@ -263,49 +293,63 @@ def test_gif_impossible_budget_fails_and_writes_nothing(source, tmp_path):
     assert not out.exists()
 
 
-def vp9_packets(path):
-    """framemd5 lines of the encoded VP9 frames (muxers' headers may differ by a few bytes)."""
+def packets(path):
+    """framemd5 lines of the encoded video frames (muxers' headers may differ by a few bytes)."""
     return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
                            "-f", "framemd5", "-"], capture_output=True, check=True).stdout
 
 
-def test_webm_and_gif_from_one_decode_equal_the_separate_exports(noisy, tmp_path):
-    args = ffmpeg.webm_and_gif("in.mp4", "a.tmp", "b.tmp", width=320, fps=12).get_args()
-    assert args.count("-i") == 1 and args.count("-map") == 2  # one input, two outputs
-    assert "split=2" in opt(args, "-filter_complex") and opt(args, "-threads") == "1"
-    web = exports.make_webm_and_gif(noisy, tmp_path / "a.webm", tmp_path / "a.gif")
-    exports.make_webm(noisy, tmp_path / "b.webm")
+def test_web_exports_from_one_decode_equal_the_separate_exports(noisy, tmp_path):
+    args = ffmpeg.web_exports("in.mp4", "a.tmp", "b.tmp", "c.tmp", width=320, fps=12).get_args()
+    assert args.count("-i") == 1 and args.count("-map") == 3  # one input, three outputs
+    assert "split=3" in opt(args, "-filter_complex")
+    info = ffmpeg.video_info(noisy)
+    web = exports.make_web(noisy, tmp_path / "a.mp4", tmp_path / "a.av1.mp4", tmp_path / "a.gif")
+    assert web.av1 == tmp_path / "a.av1.mp4" and web.notes == ()
+    ffmpeg.run(ffmpeg.h264_mp4(noisy, tmp_path / "b.mp4", comment=info.tags.get("comment")), what="h264")
+    ffmpeg.run(ffmpeg.av1_mp4(noisy, tmp_path / "b.av1.mp4"), what="av1")
     alone = exports.make_gif(noisy, tmp_path / "b.gif")
     assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
-    assert (web.width, web.fps, web.bytes) == (alone.width, alone.fps, alone.bytes)
-
-    assert vp9_packets(tmp_path / "a.webm") == vp9_packets(tmp_path / "b.webm")
-    assert len(vp9_packets(tmp_path / "a.webm").splitlines()) > 10
-
-
-def test_webm_without_a_lookahead_queue_has_the_packets_of_one_with_it(noisy, tmp_path):
-    # -lag-in-frames 0 saves the realtime encoder its frame queue; the claim is that nothing else
-    # changes: libvpx's default queue (25 frames) must give the same VP9 frames
-    graph = ffmpeg.webm_vp9(noisy, tmp_path / "lean.webm")
-    assert opt(graph.get_args(), "-lag-in-frames") == "0"
-    ffmpeg.run(graph, what="webm")
-    queued = ffmpeg.webm_vp9(noisy, tmp_path / "queued.webm").get_args()
-    i = queued.index("-lag-in-frames")
-    del queued[i:i + 2]
-    subprocess.run(["ffmpeg", *queued], check=True)
-    lean, default = vp9_packets(tmp_path / "lean.webm"), vp9_packets(tmp_path / "queued.webm")
-    assert len(lean.splitlines()) > 10 and lean == default
+    assert (web.gif.width, web.gif.fps, web.gif.bytes) == (alone.width, alone.fps, alone.bytes)
+    for a, b in (("a.mp4", "b.mp4"), ("a.av1.mp4", "b.av1.mp4")):
+        assert packets(tmp_path / a) == packets(tmp_path / b), a
+        assert len(packets(tmp_path / a).splitlines()) > 10
 
 
-def test_webm_and_gif_reduce_a_gif_over_budget_and_fail_cleanly(noisy, tmp_path):
+def test_web_exports_copy_the_masters_provenance(source, tmp_path):
+    master = tmp_path / "master.mp4"
+    ffmpeg.run(ffmpeg.faststart_mp4(source, master, comment='{"scene": "x"}'), what="remux")
+    web = exports.make_web(master, tmp_path / "a.mp4", tmp_path / "a.av1.mp4", tmp_path / "a.gif")
+    for path in (web.mp4, web.av1):
+        assert ffmpeg.video_info(path).tags["comment"] == '{"scene": "x"}', path
+
+
+def test_without_an_av1_encoder_the_mp4_and_gif_are_written_and_the_package_named(
+        source, tmp_path, monkeypatch):
+    monkeypatch.setattr(ffmpeg, "encoders", lambda: frozenset({"libx264", "gif"}))
+    web = exports.make_web(source, tmp_path / "a.mp4", tmp_path / "a.av1.mp4", tmp_path / "a.gif")
+    assert web.av1 is None and not (tmp_path / "a.av1.mp4").exists()
+    assert ffmpeg.video_info(web.mp4).codec == "h264" and web.gif.path.exists()
+    assert len(web.notes) == 1 and "\n" not in web.notes[0]
+    assert "libsvtav1" in web.notes[0] and "apt-get install" in web.notes[0]
+
+
+def test_encoders_lists_this_ffmpegs_video_encoders():
+    names = ffmpeg.encoders()
+    assert {"libx264", "gif", "png"} <= names and "aac" not in names  # video only
+
+
+def test_web_exports_reduce_a_gif_over_budget_and_fail_cleanly(noisy, tmp_path):
     full = exports.make_gif(noisy, tmp_path / "full.gif")
-    res = exports.make_webm_and_gif(noisy, tmp_path / "a.webm", tmp_path / "a.gif",
-                                    budget=full.bytes // 3)
-    assert res.reduced and res.path.stat().st_size <= full.bytes // 3
-    assert ffmpeg.video_info(tmp_path / "a.webm").codec == "vp9"
+    res = exports.make_web(noisy, tmp_path / "a.mp4", tmp_path / "a.av1.mp4", tmp_path / "a.gif",
+                           budget=full.bytes // 3)
+    assert res.gif.reduced and res.gif.path.stat().st_size <= full.bytes // 3
+    assert any("gif budget" in n for n in res.notes)
+    assert ffmpeg.video_info(tmp_path / "a.av1.mp4").codec == "av1"
     with pytest.raises(ffmpeg.FFmpegError, match="budget"):
-        exports.make_webm_and_gif(noisy, tmp_path / "b.webm", tmp_path / "b.gif", budget=100)
-    assert not (tmp_path / "b.webm").exists() and not (tmp_path / "b.gif").exists()
+        exports.make_web(noisy, tmp_path / "b.mp4", tmp_path / "b.av1.mp4", tmp_path / "b.gif",
+                         budget=100)
+    assert not list(tmp_path.glob("b.*"))
 
 
 def test_only_render_ffmpeg_imports_ffmpeg_python():

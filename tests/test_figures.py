@@ -322,6 +322,63 @@ def check_race_saddle(fig, pal):
     assert d["losses"].min() < -1e6, "the saddle's losses fall without bound"
 
 
+def _bilinear(gx, gy, gf, x, y):
+    """The grid's value at (x, y), bilinear in its cell (exact along cell edges, where contour
+    vertices lie)."""
+    j = np.clip(np.searchsorted(gx, x, side="right") - 1, 0, len(gx) - 2)
+    i = np.clip(np.searchsorted(gy, y, side="right") - 1, 0, len(gy) - 2)
+    tx = (x - gx[j]) / (gx[j + 1] - gx[j])
+    ty = (y - gy[i]) / (gy[i + 1] - gy[i])
+    low = (1 - tx) * gf[i, j] + tx * gf[i, j + 1]
+    high = (1 - tx) * gf[i + 1, j] + tx * gf[i + 1, j + 1]
+    return (1 - ty) * low + ty * high
+
+
+def check_nn_landscape(fig, pal):
+    d = load("nn-landscape")
+    gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
+    assert (gx[0], gx[-1], gy[0], gy[-1]) == (-1.0, 1.0, -1.0, 1.0) and gf.shape[0] >= 51
+    # the surface: one quad per grid cell, its corners the stored (α, β, L) (matplotlib keeps the
+    # 3-D polygons in ``_faces``)
+    faces = art(fig, "surface")._faces
+    assert faces.shape == ((len(gy) - 1) * (len(gx) - 1), 4, 3)
+    pts = faces.reshape(-1, 3)
+    j = np.abs(pts[:, 0, None] - gx).argmin(axis=1)
+    i = np.abs(pts[:, 1, None] - gy).argmin(axis=1)
+    np.testing.assert_allclose(pts[:, 0], gx[j], atol=1e-12, err_msg="surface vertex off the grid")
+    np.testing.assert_allclose(pts[:, 1], gy[i], atol=1e-12, err_msg="surface vertex off the grid")
+    np.testing.assert_allclose(pts[:, 2], gf[i, j], rtol=1e-12, err_msg="surface height != loss")
+    # log-spaced contours from the lowest loss in view to the highest, each on its level
+    cs = art(fig, "contours")
+    levels = np.asarray(cs.levels)
+    assert levels[0] == pytest.approx(gf.min()) and levels[-1] == pytest.approx(gf.max())
+    np.testing.assert_allclose(np.diff(np.log(levels)), np.log(levels[1] / levels[0]), rtol=1e-9)
+    for level, segs in list(zip(levels, cs.allsegs))[1:-1:4]:
+        for seg in segs:
+            np.testing.assert_allclose(_bilinear(gx, gy, gf, seg[:, 0], seg[:, 1]), level, rtol=1e-6,
+                                       err_msg=f"a contour vertex is not at level {level:.4g}")
+    # θ* at the centre, the lowest point in view
+    assert_xy(art(fig, "theta-star"), [0.0], [0.0], "θ*")
+    c = len(gx) // 2
+    assert gf[c, c] == gf.min() and gx[c] == 0.0
+
+
+def check_nn_fit(fig, pal):
+    d, line = load("nn-landscape"), load("parabolic-regression")
+    x, y, fx = d["x"], d["y"], d["fit_x"]
+    np.testing.assert_allclose(art(fig, "samples").get_offsets(), np.column_stack([x, y]))
+    assert_xy(art(fig, "true-curve"), fx, fx ** 2, "true parabola y = x² (the post's)")
+    w, b = line["positions"][-1, 0]
+    assert_xy(art(fig, "line"), fx, w * fx + b, "the line parabolic-regression ends with")
+    labels = " ".join(texts(fig))
+    assert f"{line['losses'][-1, 0]:.2f}" in labels
+    for i, run in enumerate(d.meta["runs"]):
+        curve = art(fig, f"network-{run['name']}")
+        assert_xy(curve, fx, d["fit_y"][-1, i], f"the network's final fit after {run['name']}")
+        assert color(curve) == to_hex(pal.optimizer_colours[run["name"]])
+        assert f"{d['losses'][-1, i]:.3f}" in labels
+
+
 CHECKS = {
     "true-line-and-noisy-points": check_true_line,
     "example-result": check_example_result,
@@ -339,6 +396,8 @@ CHECKS = {
     "race-himmelblau": check_race_himmelblau,
     "race-rastrigin": check_race_rastrigin,
     "race-saddle": check_race_saddle,
+    "neural-net-loss-landscape": check_nn_landscape,
+    "neural-net-fit": check_nn_fit,
 }
 
 
@@ -633,8 +692,9 @@ VIDEO_CODE = ("manim", "ffmpeg", "scenes", "render.pipeline", "render.ffmpeg", "
 
 
 @pytest.mark.parametrize("imports, matplotlib_loaded, never", [
-    # the manifest reads the figure registry without matplotlib
-    ("import render.figures.registry, render.publish", False, ("matplotlib", "manim", "scenes")),
+    # the manifest reads the figure registry without matplotlib (and the scenes' registry and
+    # beats without manim: scenes.registry and scenes.components.beats are plain Python)
+    ("import render.figures.registry, render.publish", False, ("matplotlib", "manim")),
     # drawing and saving a still: Agg, no pyplot, and nothing of the video side
     ("import render.figures as f; f.build('convex', 'light')", True, VIDEO_CODE),
     ("import render.figures as f, tempfile; f.render('convex', tempfile.mkdtemp(), 'dark')", True,

@@ -98,6 +98,21 @@ def test_renders_use_it_with_one_x264_thread_unless_stock_is_asked_for(tmp_path,
     assert "threads=1" in opts and "preset=veryfast" in opts
 
 
+@pytest.mark.parametrize("stock", ["", "1"])
+def test_from_and_at_run_the_authoring_module_which_picks_the_fence_or_stock(tmp_path, monkeypatch,
+                                                                             stock):
+    """FROM= and AT= go through render.manim_authoring whatever GD_STOCK_MANIM says (it runs the
+    fence or stock manim under its own changes: tests/test_manim_authoring.py)."""
+    monkeypatch.setenv("GD_STOCK_MANIM", stock)
+    entry = pipeline.get_scene(next(iter(pipeline.registry())))
+    q = pipeline.get_quality("low")
+    start = pipeline.manim_command(entry, q, out=tmp_path / "o.mp4", media_dir=tmp_path, start=3)
+    at = pipeline.manim_command(entry, q, out=tmp_path / "o.png", media_dir=tmp_path, still=True,
+                                at=1.5)
+    assert start[1:3] == at[1:3] == ["-m", "render.manim_authoring"]
+    assert start[start.index("-n") + 1] == "3" and at[3:5] == ["--at", "1.5"]
+
+
 def test_another_manim_is_refused_in_one_line():
     manim_run.check_version("0.22.0")
     manim_run.check_version("0.22.7")
@@ -314,9 +329,9 @@ def test_updaters_run_as_in_manim_with_their_signatures_looked_up_once(monkeypat
     assert calls == [("fresh", 0.1)] * 5
 
 
-def test_cairo_gets_the_paths_manim_gives_it():
+def test_cairo_gets_the_paths_manim_gives_it(tmp_path):
     import cairo
-    from manim import Circle, DashedLine, MathTex, Square, VMobject
+    from manim import Circle, DashedLine, MathTex, Square, VMobject, tempconfig
     from manim.camera.camera import Camera
 
     camera = Camera()
@@ -328,8 +343,9 @@ def test_cairo_gets_the_paths_manim_gives_it():
         fn(camera, ctx, m)
         return list(ctx.copy_path())
 
-    shapes = [Circle(), Square(), DashedLine([-1, 0, 0], [1, 0, 0]), VMobject(),
-              *MathTex(r"\nabla f(\theta)").family_members_with_points()]
+    with tempconfig({"media_dir": str(tmp_path)}):  # its LaTeX output, not ./media/Tex
+        formula = MathTex(r"\nabla f(\theta)").family_members_with_points()
+    shapes = [Circle(), Square(), DashedLine([-1, 0, 0], [1, 0, 0]), VMobject(), *formula]
     for pts in random_paths(1500, seed=2):
         m = VMobject()
         m.points = pts

@@ -6,6 +6,7 @@ independent of the pipeline: ffprobe, an MP4 box parser, frames decoded by the f
 sha256 of the files, and the scenario data the videos show.
 """
 
+import base64
 import hashlib
 import html
 import json
@@ -57,7 +58,8 @@ def rendered(res) -> list[str]:
 
 
 def outputs(name):
-    return [f"videos/{name}.mp4", f"videos/{name}.webm", f"videos/{name}.gif", f"posters/{name}.png"]
+    return [f"videos/{name}.mp4", f"videos/{name}.av1.mp4", f"videos/{name}.gif",
+            f"videos/{name}.vtt", f"posters/{name}.png"]
 
 
 def snapshot(media: Path) -> dict:
@@ -71,7 +73,8 @@ def probe(path) -> dict:
                           "-of", "json", str(path)], capture_output=True, text=True, check=True)
     info = json.loads(res.stdout)
     s = info["streams"][0]
-    return {"codec": s["codec_name"], "pix_fmt": s.get("pix_fmt"), "width": s["width"],
+    return {"codec": s["codec_name"], "pix_fmt": s.get("pix_fmt"), "profile": s.get("profile"),
+            "width": s["width"],
             "height": s["height"], "frames": int(s["nb_read_packets"]),
             "duration": float(info["format"].get("duration", 0)),
             "tags": info["format"].get("tags", {})}
@@ -99,15 +102,58 @@ def check_outputs(root, name):
     boxes = top_level_boxes(media / "videos" / f"{name}.mp4")
     assert boxes.index("moov") < boxes.index("mdat"), f"{name}.mp4 is not faststart: {boxes}"
     assert mp4["frames"] == expected_frames(root, name), name
-    webm = probe(media / "videos" / f"{name}.webm")
-    assert (webm["codec"], webm["pix_fmt"], webm["frames"]) == ("vp9", "yuv420p", mp4["frames"])
+    av1 = probe(media / "videos" / f"{name}.av1.mp4")
+    assert (av1["codec"], av1["pix_fmt"], av1["width"], av1["frames"]) == \
+        ("av1", "yuv420p", 256, mp4["frames"])
+    boxes = top_level_boxes(media / "videos" / f"{name}.av1.mp4")
+    assert boxes.index("moov") < boxes.index("mdat"), f"{name}.av1.mp4 is not faststart: {boxes}"
+    master = probe(root / "build" / "render" / "master" / f"{name}.mp4")
+    assert master["frames"] == mp4["frames"]
+    # the master is lossless: x264's lossless profile, and the exports are close to it
+    assert master["profile"] == "High 4:4:4 Predictive", master
+    ref = decode_gray(root / "build" / "render" / "master" / f"{name}.mp4", 256, 144).astype(int)
+    for path in (f"{name}.mp4", f"{name}.av1.mp4"):
+        frames = decode_gray(media / "videos" / path, 256, 144).astype(int)
+        assert np.abs(frames - ref).mean() < 2, path
     gif = media / "videos" / f"{name}.gif"
     g = probe(gif)
     assert g["codec"] == "gif" and g["width"] <= 480 and gif.stat().st_size <= 5_000_000
     assert g["frames"] == mp4["frames"]  # 5 fps source: the GIF keeps every frame
     poster = probe(media / "posters" / f"{name}.png")
     assert (poster["codec"], poster["width"], poster["height"]) == ("png", 256, 144)
+    check_captions(root, name, mp4)
     return mp4
+
+
+def vtt_cues(path):
+    """(start, end, text) of each cue, read with a parser of this test's own."""
+    blocks = Path(path).read_text().split("\n\n")
+    assert blocks[0] == "WEBVTT"
+    cues = []
+    for block in blocks[1:]:
+        lines = [ln for ln in block.split("\n") if ln]
+        i = next(k for k, ln in enumerate(lines) if "-->" in ln)
+        a, b = (sum(float(x) * 60 ** (2 - j) for j, x in enumerate(t.split(":")))
+                for t in lines[i].split(" --> "))
+        cues.append((a, b, " ".join(lines[i + 1:])))
+    return cues
+
+
+def check_captions(root, name, mp4):
+    """Cues where the fixture's beats begin (from its run times: frames at 5 fps), or one cue
+    from the registry description for a scene without beats."""
+    cues = vtt_cues(root / "media" / "videos" / f"{name}.vtt")
+    end = pytest.approx(mp4["duration"], abs=0.21)
+    if name == "fixture-parabola":
+        steps = load(root / "build" / "data" / "convex-1d.npz").meta["steps"]
+        starts = [0.0, 0.8, round((0.8 + 0.2 + 0.05 * steps + 0.2) * 5) / 5]
+        assert [round(c[0], 3) for c in cues] == pytest.approx(starts, abs=0.21), cues
+        assert [c[1] for c in cues[:-1]] == [c[0] for c in cues[1:]] and cues[-1][1] == end
+        assert [c[2] for c in cues] == ["The parabola f(x) = x² &amp; its formula.",
+                                        "The point descends: x ← x − α f'(x).",
+                                        "Everything fades out."]
+    else:
+        assert cues == [(0.0, end, SCENES[name][3])], cues
 
 
 def ink(gray):
@@ -131,7 +177,9 @@ def check_manifest(root):
         for scenario in SCENES[entry["scene"]][2]:
             meta = load(root / "build" / "data" / f"{scenario}.npz").meta
             assert entry["scenarios"][scenario] == meta, path
-        if path.endswith((".mp4", ".webm", ".gif")):
+        if path.endswith(".vtt"):
+            assert entry["format"] == "captions" and entry["cues"] == len(vtt_cues(f)), path
+        if path.endswith((".mp4", ".gif")):
             p = probe(f)
             assert entry["frames"] == p["frames"] and entry["duration"] == pytest.approx(p["duration"], abs=0.05)
     return manifest
@@ -162,11 +210,16 @@ def test_make_videos_end_to_end(tmp_path):
         if name == "fixture-parabola":  # it fades out: the poster comes before the fade
             assert closest < len(frames) - 1 and inks[-1] < 0.8 * inks.max()
 
-    # the gallery: every video with both sources and its poster, the descriptions, nothing remote
+    # the gallery: every video with both sources (AV1 first, with its codecs) and its poster, the
+    # descriptions, nothing remote
     page = (media / "index.html").read_text()
     for name, (_, _, _, desc) in SCENES.items():
-        assert f'<source src="videos/{name}.webm" type="video/webm">' in page
-        assert f'<source src="videos/{name}.mp4" type="video/mp4">' in page
+        sources = re.findall(r'<source src="([^"]+)" type="([^"]+)">', page.split(f'id="{name}"')[1])
+        assert [html.unescape(t) for _, t in sources[:2]] == \
+            ['video/mp4; codecs="av01.0.00M.08"', "video/mp4"], sources
+        assert [s for s, _ in sources[:2]] == [f"videos/{name}.av1.mp4", f"videos/{name}.mp4"]
+        assert track_text(page.split(f'id="{name}"')[1]) == \
+            (media / "videos" / f"{name}.vtt").read_text()
         assert f'poster="posters/{name}.png"' in page and html.escape(desc) in page
     assert "http://" not in page and "https://" not in page and "//" not in page.replace("://", "")
 
@@ -226,8 +279,7 @@ def test_make_videos_end_to_end(tmp_path):
         killed_during = kill_mid_render(root, "fixture-parabola", sig)
         assert killed_during, f"{sig!r}: the render finished before it could be killed"
         files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
-        assert files == sorted([*[p for n in SCENES for p in outputs(n)], "manifest.json",
-                                "index.html"]), files
+        assert files == published(), files
         assert {p: sha256(media / p) for p in good} == good  # the old, complete files
         if sig == signal.SIGTERM:  # the render process cleaned up after itself
             assert not list((root / "build" / "render" / "tmp").iterdir())
@@ -238,6 +290,57 @@ def test_make_videos_end_to_end(tmp_path):
         check_outputs(root, "fixture-parabola")
         check_manifest(root)
     assert make(root, "videos", Q).stdout.strip() == NOTHING_TO_DO
+
+    # ---------------------------------------------------------------- media/ holds published files
+    files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*"))
+    assert files == sorted({*published(), "embed", "posters", "videos"}), files
+
+    # ---------------------------------------------------------------- embed snippets, BASE_URL
+    check_embeds(root, "../")
+    before = snapshot(media)
+    res = make(root, "videos", Q, "BASE_URL=/assets/gd", jobs=2)  # no trailing slash: added
+    assert rendered(res) == [] and "render.embeds" not in res.stderr, res.stdout
+    after = snapshot(media)
+    assert sorted(p for p in after if after[p] != before[p]) == \
+        sorted(f"embed/{n}.html" for n in SCENES), "only the snippets change"
+    check_embeds(root, "/assets/gd/")
+    res = make(root, "videos", Q, "BASE_URL=/assets/gd")
+    assert res.stdout.strip() == NOTHING_TO_DO, res.stdout
+
+
+def track_text(page: str) -> str:
+    """The captions of the first <track> of ``page``: inline, as a base64 data: URL."""
+    m = re.search(r'<track kind="captions" srclang="en" label="English" '
+                  r'src="data:text/vtt;base64,([A-Za-z0-9+/=]+)" default>', page)
+    assert m, page[:500]
+    return base64.b64decode(m.group(1)).decode("utf-8")
+
+
+def published() -> list[str]:
+    return sorted([*[p for n in SCENES for p in outputs(n)], "manifest.json", "index.html",
+                   *[f"embed/{n}.html" for n in SCENES]])
+
+
+def check_embeds(root, base):
+    """Each video's snippet: the manifest's files with ``base`` before them, in the gallery's
+    order, the track, the size, the description, and nothing but ASCII."""
+    media = root / "media"
+    manifest = json.loads((media / "manifest.json").read_text())
+    by_path = {o["path"]: o for o in manifest["outputs"]}
+    for scene in manifest["scenes"]:
+        name = scene["name"]
+        raw = (media / "embed" / f"{name}.html").read_bytes()
+        assert raw.isascii(), name
+        text = html.unescape(raw.decode())
+        assert text.startswith("<figure") and text.rstrip().endswith("</figure>")
+        assert re.findall(r'<source src="([^"]+)"', raw.decode()) == \
+            [f"{base}videos/{name}.av1.mp4", f"{base}videos/{name}.mp4"]
+        assert track_text(text) == (media / "videos" / f"{name}.vtt").read_text()
+        assert f'poster="{base}posters/{name}.png"' in text
+        mp4 = by_path[f"videos/{name}.mp4"]
+        assert f'width="{mp4["width"]}" height="{mp4["height"]}"' in text
+        assert all(w in text for w in ("playsinline", "muted", "loop"))
+        assert f"<figcaption>{SCENES[name][3]}</figcaption>" in text
 
 
 def manim_running(root) -> list[int]:
@@ -285,6 +388,11 @@ def test_bad_scene_quality_theme_give_one_line_and_status_2(tmp_path):
         (("videos", "QUALITY=ultra"), "unknown QUALITY 'ultra'; valid: low medium high production 4k"),
         (("scene", "SCENE=fixture-hill", "QUALITY=1080p"), "unknown QUALITY '1080p'; valid:"),
         (("videos", "THEME=blue"), "light dark"),
+        (("videos", "BASE_URL=/a b/"), "BASE_URL '/a b/' contains a space"),
+        (("videos", 'BASE_URL=/"x/'), "BASE_URL '/\"x/' contains '\"'"),
+        (("videos", "BASE_URL=/<x>/"), "BASE_URL '/<x>/' contains '<'"),
+        (("videos", "BASE_URL=/it's/"), "contains \"'\""),
+        (("videos", "BASE_URL=javascript:alert(1)"), "is not a folder URL"),
     ]
     for args, message in cases:
         res = make(root, *args, ok=False)
@@ -451,7 +559,33 @@ def test_generated_rules_depend_on_each_data_file():
 
     text = makefile_text(REAL)
     for name, e in REAL.items():
-        rule = next(ln for ln in text.splitlines() if ln.startswith(f"$(MEDIA)/videos/{name}.mp4:"))
+        rule = next(ln for ln in text.splitlines() if ln.startswith(f"$(MASTER)/{name}.mp4:"))
         deps = rule.split(":", 1)[1].split()
         assert f"scenes/{e.module}.py" in deps and "$(VIDEO_OPTS)" in deps
         assert sorted(d for d in deps if d.startswith("$(DATA)/")) == sorted(f"$(DATA)/{s}.npz" for s in e.data)
+
+
+def test_without_an_av1_encoder_the_build_says_so_once_and_publishes_the_mp4(tmp_path):
+    root = project(tmp_path, scenes={"fixture-hill": SCENES["fixture-hill"]}, scene_files=FILES[1:])
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    real = subprocess.run(["which", "ffmpeg"], capture_output=True, text=True).stdout.strip()
+    (shim / "ffmpeg").write_text(  # an ffmpeg built without libsvtav1
+        "#!/bin/sh\n"
+        f'case " $* " in *" -encoders "*) {real} "$@" | grep -v libsvtav1; exit ;; '
+        '*libsvtav1*) echo "Unknown encoder libsvtav1" >&2; exit 1 ;; esac\n'
+        f'exec {real} "$@"\n')
+    (shim / "ffmpeg").chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    res = sandbox.make(root, "videos", Q, jobs=2, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if "libsvtav1" in ln]
+    assert len(lines) == 1 and "AV1 skipped" in lines[0] and "apt-get install" in lines[0], res.stderr
+    media = root / "media"
+    assert not list(media.rglob("*.av1.mp4"))
+    check_manifest_formats = json.loads((media / "manifest.json").read_text())
+    assert {o["format"] for o in check_manifest_formats["outputs"]} == {"h264", "gif", "captions", "poster"}
+    page = (media / "index.html").read_text()
+    assert '<source src="videos/fixture-hill.mp4" type="video/mp4">' in page and "av01" not in page
+    res = sandbox.make(root, "videos", Q, env=env)  # and nothing to redo
+    assert res.stdout.strip() == NOTHING_TO_DO, res.stdout

@@ -16,11 +16,13 @@ def computed():
 
 
 RACES = ["race-rosenbrock", "race-himmelblau", "race-rastrigin", "race-saddle"]
+NETWORKS = ["nn-landscape"]
 
 
-def test_registry_has_exactly_the_posts_examples_and_the_races():
-    assert list(scenarios.SCENARIOS) == NAMES + RACES
+def test_registry_has_exactly_the_posts_examples_the_races_and_the_network():
+    assert list(scenarios.SCENARIOS) == NAMES + RACES + NETWORKS
     assert [n for n, s in scenarios.SCENARIOS.items() if s.race is not None] == RACES
+    assert [n for n, s in scenarios.SCENARIOS.items() if s.network is not None] == NETWORKS
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -14,8 +14,8 @@ import pytest
 
 from core.datafile import load_scenario
 from scenes.registry import SCENES
-from tests.scene_harness import (TINY, back_to_data, check_video, figure_colours, hex_of, pixel_size,
-                                 render)
+from tests.scene_harness import (TINY, back_to_data, check_surface_on_grid, check_video,
+                                 figure_colours, hex_of, pixel_size, render)
 
 pytestmark = pytest.mark.render
 
@@ -117,15 +117,8 @@ def test_hill_descent(tmp_path, tex_cache, monkeypatch):
     assert {hex_of(t.get_stroke_color()) for t in scene.top_trails} == {path}, "descent path"
     assert {hex_of(d.get_fill_color()) for d in scene.top_dots} == {end}, "the descending point"
     # the surface is the stored grid: every vertex maps back to (x_j, y_i, grid_f[i, j])
-    gx, gy, gf = d["grid_x"], d["grid_y"], d["grid_f"]
-    faces = scene.surface.submobjects
-    assert len(faces) == 10 * 10
-    for face in faces[::7]:
-        for p in face.get_anchors():
-            x, y, z = back_to_data(scene.axes, p)
-            j, i = int(np.argmin(np.abs(gx - x))), int(np.argmin(np.abs(gy - y)))
-            assert abs(x - gx[j]) < 1e-6 and abs(y - gy[i]) < 1e-6, "vertex off the grid"
-            assert abs(z - gf[i, j]) < 1e-6, f"surface height {z:.5f} != grid {gf[i, j]:.5f}"
+    check_surface_on_grid("hill-descent", scene.axes, scene.surface, d["grid_x"], d["grid_y"],
+                          d["grid_f"], 10 * 10)
 
 
 # ---------------------------------------------------------------- gradient-field

@@ -87,3 +87,26 @@ def domain_limits(ax, d, pad=0.06):
     px, py = pad * (x1 - x0), pad * (y1 - y0)
     ax.set_xlim(x0 - px, x1 + px)
     ax.set_ylim(y0 - py, y1 + py)
+
+
+def run_colour(pal, run: dict, i: int) -> str:
+    """The colour of run ``i`` (its ``meta["runs"]`` record): the theme's colour for its optimizer
+    (the race videos use the same), else by position."""
+    colour = pal.optimizer_colours.get(run["name"])
+    return colour if colour is not None else pal.paths[i % len(pal.paths)]
+
+
+def run_label(pal, run: dict) -> str:
+    """A run's legend entry from its ``meta["runs"]`` record: ``Adam  α = 0.5``."""
+    return rf"{pal.optimizer_names.get(run['name'], run['name'])}  $\alpha = {run['lr']:g}$"
+
+
+def theme_axes_3d(ax3, pal, box_aspect, zoom: float, title: str) -> None:
+    """A 3-D axes in the theme: panes in the background colour, axis lines in the axis colour,
+    the box's aspect and zoom, a title close above."""
+    for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
+        axis.set_pane_color(style.with_alpha(pal.background, 1.0))
+        axis.line.set_color(pal.axis)
+    ax3.set_facecolor(pal.background)
+    ax3.set_box_aspect(box_aspect, zoom=zoom)
+    ax3.set_title(title, pad=0)

@@ -7,7 +7,7 @@ import numpy as np
 
 from render.figures import style
 from render.figures.common import (SINGLE, Ctx, domain_limits, fmt, halo, legend_handles,
-                                   mark_start_end, new_figure)
+                                   mark_start_end, new_figure, theme_axes_3d)
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -113,12 +113,7 @@ def hill_paths(ctx: Ctx) -> Figure:
     ticks = np.array([-1.0, 0.0, 1.0]) * np.pi
     ax3.set_xticks(ticks, [pi_label(t) for t in ticks])
     ax3.set_yticks(ticks, [pi_label(t) for t in ticks])
-    for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
-        axis.set_pane_color(style.with_alpha(pal.background, 1.0))
-        axis.line.set_color(pal.axis)
-    ax3.set_facecolor(pal.background)
-    ax3.set_box_aspect((1, 1, 0.45), zoom=1.08)
-    ax3.set_title("3-D view", pad=0)
+    theme_axes_3d(ax3, pal, (1, 1, 0.45), 1.08, "3-D view")
 
     # -- top-down view
     ax = sub[1].add_subplot()

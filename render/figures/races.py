@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from render.figures import style
-from render.figures.common import Ctx, fmt, halo, legend_handles, new_figure
+from render.figures.common import Ctx, fmt, halo, legend_handles, new_figure, run_colour, run_label
 
 import matplotlib as mpl
 from matplotlib.colors import LogNorm
@@ -22,18 +22,6 @@ from core.view import fate, view_exit
 RACE_SIZE = (12.6, 6.5)
 # Where a run leaves the view: a triangle on the border, pointing the way it went.
 _EXIT_MARKERS = {"top": "^", "bottom": "v", "left": "<", "right": ">"}
-
-
-def run_colour(pal, run: dict, i: int) -> str:
-    """The colour of run ``i`` (its ``meta["runs"]`` record): the theme's colour for its optimizer
-    (the race videos use the same), else by position."""
-    colour = pal.optimizer_colours.get(run["name"])
-    return colour if colour is not None else pal.paths[i % len(pal.paths)]
-
-
-def run_label(pal, run: dict) -> str:
-    """A run's legend entry from its ``meta["runs"]`` record: ``Adam  α = 0.5``."""
-    return rf"{pal.optimizer_names.get(run['name'], run['name'])}  $\alpha = {run['lr']:g}$"
 
 
 def _race_levels(gf: np.ndarray, saddle: bool):

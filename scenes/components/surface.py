@@ -25,9 +25,20 @@ def height_lookup(grid_x, grid_y, grid_f) -> Callable[[float, float], float]:
     """``(x, y) -> f``: the stored value at a grid node, bilinear between nodes."""
     gx, gy, gf = (np.asarray(a, dtype=float) for a in (grid_x, grid_y, grid_f))
 
+    def cell(v: float, g: np.ndarray) -> tuple[int, float]:
+        """The cell [g[i], g[i+1]] holding v (clamped to the grid, as np.interp) and v's fraction."""
+        v = min(max(v, g[0]), g[-1])
+        i = min(max(int(np.searchsorted(g, v, side="right")) - 1, 0), len(g) - 2)
+        return i, (v - g[i]) / (g[i + 1] - g[i])
+
     def f(x: float, y: float) -> float:
-        fx = np.array([np.interp(x, gx, row) for row in gf])  # along x in every row
-        return float(np.interp(y, gy, fx))
+        if len(gx) < 2 or len(gy) < 2:  # a single row or column: interpolate along the other
+            return float(np.interp(y, gy, [np.interp(x, gx, row) for row in gf]))
+        j, tx = cell(float(x), gx)
+        i, ty = cell(float(y), gy)
+        lower = (1 - tx) * gf[i, j] + tx * gf[i, j + 1]  # along x in row i, then row i + 1
+        upper = (1 - tx) * gf[i + 1, j] + tx * gf[i + 1, j + 1]
+        return float((1 - ty) * lower + ty * upper)
 
     return f
 

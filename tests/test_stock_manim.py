@@ -10,6 +10,8 @@ run ``python -m manim`` is tests/test_manim_run.py's.)
 
 from __future__ import annotations
 
+import contextlib
+
 import av
 import numpy as np
 import pytest
@@ -48,3 +50,27 @@ def test_the_fence_draws_what_stock_manim_draws(name, tex, tmp_path, monkeypatch
                        f"by up to {worst} levels)"
     moving = sum(not np.array_equal(a, b) for a, b in zip(ours, ours[1:]))
     assert moving > len(ours) // 3, f"{name}: the frames barely change ({moving}); nothing compared"
+
+
+def test_the_authoring_loops_cheaper_copies_draw_what_manims_copies_draw(tex, tmp_path):
+    """``make watch`` shares colours and glyphs' parsed paths between a mobject and its copies
+    (render.manim_authoring.cheap_copies); convex-descent (formulas and a dot faded in, which copies
+    them, live readouts, a descent) draws the same frames with manim's own copies."""
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+    from manim.utils.color.core import ManimColor
+
+    from render import manim_authoring as ma
+
+    decoded = {}
+    for cheap in (False, True):
+        with ma.cheap_copies() if cheap else contextlib.nullcontext():
+            assert ("__deepcopy__" in ManimColor.__dict__) is cheap
+            _, path, _ = render("convex-descent", tmp_path / str(cheap), tex_dir=str(tex))
+        decoded[cheap] = frames(path)
+    assert "__deepcopy__" not in ManimColor.__dict__ and "__deepcopy__" not in VMobjectFromSVGPath.__dict__
+    ours, theirs = decoded[True], decoded[False]
+    assert len(ours) == len(theirs) > 20, (len(ours), len(theirs))
+    differ = [k for k, (a, b) in enumerate(zip(ours, theirs)) if not np.array_equal(a, b)]
+    assert not differ, f"convex-descent: {len(differ)} of {len(ours)} frames differ (first {differ[:5]})"
+    moving = sum(not np.array_equal(a, b) for a, b in zip(ours, ours[1:]))
+    assert moving > len(ours) // 3, f"convex-descent: the frames barely change ({moving})"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -61,6 +62,42 @@ def copy_reveal(out_dir: Path) -> str:
         with outputs.atomic_output(dst) as tmp:
             shutil.copyfile(src, tmp)
     return spec["version"]
+
+
+# --------------------------------------------------------------------------- the typeface
+
+# The videos set their text in LaTeX's Computer Modern; the deck's title and section slides use
+# Latin Modern, its OpenType edition (the same letters, with the accents and symbols a web page
+# needs), which comes with LaTeX (Debian's texlive-base depends on fonts-lmodern; MacTeX has it).
+# Found with kpsewhich, copied beside the page: the folder still needs nothing else.
+FONTS = ("lmroman10-regular.otf", "lmroman10-bold.otf")
+FONT_HINT = ("Latin Modern (the videos' typeface, part of LaTeX) is missing; run make setup "
+             "(Debian: sudo apt-get install fonts-lmodern)")
+
+
+def find_font(name: str) -> Path | None:
+    """Where TeX keeps font file ``name`` (``kpsewhich``), or None."""
+    try:
+        found = subprocess.run(["kpsewhich", name], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(found.stdout.strip()) if found.returncode == 0 and found.stdout.strip() else None
+    return path if path is not None and path.is_file() else None
+
+
+def copy_fonts(out_dir: Path) -> None:
+    """Latin Modern's regular and bold into ``out_dir/fonts/`` (each written only when it differs).
+    MissingTool, one line, when TeX has not got them."""
+    for name in FONTS:
+        src = find_font(name)
+        if src is None:
+            raise MissingTool(f"{name}: {FONT_HINT}")
+        dst = Path(out_dir) / "fonts" / name
+        if dst.exists() and dst.read_bytes() == src.read_bytes():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with outputs.atomic_output(dst) as tmp:
+            shutil.copyfile(src, tmp)
 
 
 # --------------------------------------------------------------------------- the slides
@@ -181,6 +218,7 @@ def write_lecture_deck(out: Path, sets: Path, theme: str, index: Path | None = N
     out = Path(out)
     slides, records = lecture_slides(sets)
     version = copy_reveal(out.parent)
+    copy_fonts(out.parent)
     place_videos(slides, out.parent)
     text = page(slides, title=lecture.TITLE, theme=theme, resolution=records[0]["resolution"],
                 reveal_version=version)
@@ -200,6 +238,7 @@ def write_scene_deck(out: Path, name: str, sets: Path, theme: str) -> str:
     record = load_set(sets, name)
     slides = beat_slides(record)
     version = copy_reveal(out.parent)
+    copy_fonts(out.parent)
     place_videos(slides, out.parent)
     entry = pipeline.get_scene(name)
     text = page(slides, title=f"{name}: {entry.description}", theme=theme,

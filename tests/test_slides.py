@@ -183,6 +183,13 @@ def test_lecture_deck_in_a_browser_and_in_powerpoint(tmp_path, monkeypatch):
     with offline_page(stick / "index.html") as (page, log):
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         assert page.evaluate("Reveal.getTotalSlides()") == expected
+        # the title slide in the videos' typeface, from the folder's own font files
+        page.evaluate("document.fonts.ready.then(() => 0)")
+        faces = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded')"
+                              ".map(f => f.family.replace(/\"/g, '') + ' ' + f.weight)")
+        assert {"Latin Modern Roman 400", "Latin Modern Roman 700"} <= set(faces), faces
+        assert page.evaluate("getComputedStyle(document.querySelector('.gd-card h1')).fontFamily")\
+            .startswith('"Latin Modern Roman"')
         notes = page.evaluate("[...document.querySelectorAll('.slides > section')].map("
                               "s => (s.querySelector('aside.notes') || {}).textContent || '')")
         assert len(notes) == expected and all(n.strip() for n in notes), "a slide without notes"
@@ -417,6 +424,20 @@ def test_missing_reveal_says_to_run_setup(tmp_path, monkeypatch):
     with pytest.raises(pipeline.MissingTool) as err:
         deck.write_scene_deck(tmp_path / "out" / "x.html", "convex-descent", tmp_path / "a", "dark")
     assert "\n" not in str(err.value) and "make setup" in str(err.value)
+    assert not (tmp_path / "out" / "x.html").exists()
+
+
+def test_the_typeface_is_found_with_tex_and_its_absence_is_one_line(tmp_path, monkeypatch):
+    from render import deck
+
+    for name in deck.FONTS:  # LaTeX's Latin Modern, as kpsewhich finds it
+        path = deck.find_font(name)
+        assert path is not None and path.read_bytes()[:4] == b"OTTO", (name, path)
+    monkeypatch.setattr(deck, "find_font", lambda name: None)
+    fake_set(tmp_path / "a", "convex-descent", ["red"])
+    with pytest.raises(pipeline.MissingTool) as err:
+        deck.write_scene_deck(tmp_path / "out" / "x.html", "convex-descent", tmp_path / "a", "dark")
+    assert "\n" not in str(err.value) and "fonts-lmodern" in str(err.value)
     assert not (tmp_path / "out" / "x.html").exists()
 
 

@@ -14,9 +14,10 @@ were measured before choosing: ``vp9`` (the WebM this project served before, rea
 crf 38) and ``h264-veryfast`` (the x264 settings manim rendered with, in one pass).
 
 Goals: the first source (AV1) at most 0.7x the MP4's bytes at an SSIM at least the MP4's; the MP4
-no larger than the one manim wrote before at equal SSIM. One CRF cannot give every scene exactly
-the MP4's SSIM, so AV1 is also encoded ``CRF_STEP`` lower (``av1-q+``) and its bytes at the MP4's
-SSIM interpolated (log bytes linear in SSIM dB): the goal line prints both. Figures are printed
+no larger than the one manim wrote before at equal SSIM. AV1 is encoded at the scene's CRF (its
+registry entry's ``av1_crf``, else render/ffmpeg.py's default), and also ``CRF_STEP`` lower
+(``av1-q+``) to interpolate its bytes at the MP4's SSIM exactly (log bytes linear in SSIM dB): the
+goal line prints both, so a scene whose CRF misses shows which way to move it. Figures are printed
 and saved as JSON.
 """
 
@@ -32,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from render import ffmpeg, outputs, pipeline
+from render import cli, ffmpeg, outputs, pipeline
 from render.pipeline import ROOT
 
 AV1_GOAL = 0.7  # the first source's bytes / the MP4's, at equal or better SSIM
@@ -44,11 +45,13 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def formats() -> dict:
-    """name -> graph builder ``(src, dst) -> stream``: the published formats, then the others."""
+def formats(av1_crf: int | None = None) -> dict:
+    """name -> graph builder ``(src, dst) -> stream``: the published formats (AV1 at ``av1_crf``, a
+    scene's from its registry entry, default render/ffmpeg.py's), then the others."""
+    crf = ffmpeg.AV1["crf"] if av1_crf is None else av1_crf
     return {
-        "av1": lambda src, dst: ffmpeg.av1_mp4(src, dst),
-        "av1-q+": lambda src, dst: ffmpeg.av1_mp4(src, dst, crf=ffmpeg.AV1["crf"] - CRF_STEP),
+        "av1": lambda src, dst: ffmpeg.av1_mp4(src, dst, crf=crf),
+        "av1-q+": lambda src, dst: ffmpeg.av1_mp4(src, dst, crf=crf - CRF_STEP),
         "h264": lambda src, dst: ffmpeg.h264_mp4(src, dst),
         "vp9": lambda src, dst: ffmpeg.webm_vp9(src, dst),
         "h264-veryfast": lambda src, dst: ffmpeg.h264_mp4(src, dst, preset="veryfast", tune=None,
@@ -73,9 +76,9 @@ def ssim_db(ssim: float) -> float:
     return math.inf if ssim >= 1 else -10 * math.log10(1 - ssim)
 
 
-def measure(master: Path, names, tmp: Path) -> list[dict]:
+def measure(master: Path, names, tmp: Path, av1_crf: int | None = None) -> list[dict]:
     """Encode ``master`` in each format of ``names`` and score it; one row per format."""
-    builders = formats()
+    builders = formats(av1_crf)
     rows = []
     for name in names:
         if name == "av1" and not ffmpeg.has_av1():
@@ -180,8 +183,10 @@ def main(argv=None) -> int:
                 pipeline.render_video(name, args.quality, out=master, key="bench-formats",
                                       lossless=True)
             frames = ffmpeg.video_info(master).frames
-            rows = measure(master, ["av1", "h264", "av1-q+", *also], tmp)
+            crf = cli.av1_crf(pipeline.get_scene(name))
+            rows = measure(master, ["av1", "h264", "av1-q+", *also], tmp, av1_crf=crf)
             print_table(name, frames, rows)
+            print(f"  (AV1 at crf {crf}, the scene's; av1-q+ at crf {crf - CRF_STEP})")
             print("  " + goal_line(name, rows), flush=True)
             ratio = equal_ssim_ratio(rows)
             result["scenes"].append({"scene": name, "frames": frames, "formats": rows,

@@ -123,7 +123,7 @@ def cmd_web(args) -> int:
     from render import exports
 
     res = exports.make_web(_existing(args.src), Path(args.mp4), Path(args.av1) if args.av1 else None,
-                           Path(args.gif))
+                           Path(args.gif), av1_crf=args.av1_crf)
     for note in res.notes:
         print(note, flush=True)
     return 0
@@ -179,6 +179,12 @@ def _show(path: Path) -> str:
 
 # --------------------------------------------------------------------------- generated rules
 
+def av1_crf(entry) -> int:
+    """The AV1 CRF of a scene: its registry entry's, else render/ffmpeg.py's default."""
+    from render import ffmpeg
+    return entry.av1_crf if entry.av1_crf is not None else ffmpeg.AV1["crf"]
+
+
 def makefile_text(scenes: dict) -> str:
     """Per-scene rules for render/videos.mk: each video depends on its scene file and the exact
     data files it shows; the recipes are make functions defined in videos.mk."""
@@ -198,6 +204,12 @@ def makefile_text(scenes: dict) -> str:
             f"\t@$(call render_preview,{name})",
             f"$(MEDIA)/stills/{name}.png: {deps} $(SCENE_COMMON) $(STILL_OPTS)",
             f"\t@$(call render_still,{name})",
+            f"AV1_CRF.{name} := {av1_crf(e)}",
+            f"$(MEDIA)/videos/{name}.mp4 $(MEDIA)/videos/{name}.av1.mp4 $(MEDIA)/videos/{name}.gif: "
+            f"$(RBUILD)/options/encode.{name}",
+            f"$(RBUILD)/options/encode.{name}: $(shell echo 'av1_crf={av1_crf(e)}' | cmp -s - "
+            f"$(RBUILD)/options/encode.{name} 2>/dev/null || echo render-options-force)",
+            f"\t@mkdir -p $(@D); echo 'av1_crf={av1_crf(e)}' > $@",
             "",
         ]
         if not (ROOT / src).exists() and src not in missing:  # registered, not written yet
@@ -216,6 +228,12 @@ def _count(name: str):
                                              f"0 (the first) or more")
         return int(text)
     return parse
+
+
+def _crf(text: str) -> int:
+    if not (text.isdigit() and 0 <= int(text) <= 63):
+        raise argparse.ArgumentTypeError(f"invalid CRF {text!r}; valid: an integer from 0 to 63")
+    return int(text)
 
 
 def _seconds(name: str):
@@ -272,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--av1", default=None, help="the AV1 MP4 (skipped with a note when ffmpeg has no "
                                                "libsvtav1)")
     sp.add_argument("--gif", required=True)
+    sp.add_argument("--av1-crf", type=_crf, default=None,
+                    help="the AV1 file's CRF (default: render/ffmpeg.py's; a scene's is in its registry entry)")
     for kind in ("manifest", "gallery"):
         sp = sub.add_parser(kind, help=f"media/{'manifest.json' if kind == 'manifest' else 'index.html'}")
         sp.add_argument("--media", default=str(ROOT / "media"))

@@ -81,13 +81,14 @@ class WebResult(NamedTuple):
     notes: tuple  # one line each: what was given up (the GIF budget, AV1)
 
 
-def make_web(src: Path, mp4: Path, av1: Path | None, gif: Path, *,
+def make_web(src: Path, mp4: Path, av1: Path | None, gif: Path, *, av1_crf: int | None = None,
              budget: int = ffmpeg.GIF_MAX_BYTES, max_width: int = ffmpeg.GIF_MAX_WIDTH) -> WebResult:
     """The H.264 MP4, the AV1 MP4 (unless ``av1`` is None) and the GIF of the master ``src``, from
     one decode (:func:`render.ffmpeg.web_exports`); a GIF over its budget is then re-encoded alone
     as :func:`make_gif` does. The master's comment tag (the render's provenance) is copied to both
-    MP4s. Without an AV1 encoder in the local ffmpeg the AV1 file is skipped with a note naming
-    the package. After an error no file is written."""
+    MP4s. ``av1_crf``: the AV1 file's CRF (default :data:`render.ffmpeg.AV1`'s). Without an AV1
+    encoder in the local ffmpeg the AV1 file is skipped with a note naming the package. After an
+    error no file is written."""
     notes = []
     if av1 is not None and not ffmpeg.has_av1():
         notes.append(ffmpeg.av1_missing_line())
@@ -102,7 +103,7 @@ def make_web(src: Path, mp4: Path, av1: Path | None, gif: Path, *,
         av1_tmp = stack.enter_context(atomic_output(av1)) if av1 is not None else None
         names = ", ".join(Path(p).name for p in (mp4, av1, gif) if p is not None)
         ffmpeg.run(ffmpeg.web_exports(src, mp4_tmp, av1_tmp, gif_tmp, width=width, fps=fps,
-                                      comment=comment),
+                                      comment=comment, av1_crf=av1_crf),
                    what=f"{names}: H.264{', AV1' if av1 is not None else ''} and GIF encode")
         res = _fit_gif(src, gif_tmp, Path(gif), candidates, budget)
     if res.note():

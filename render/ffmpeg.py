@@ -60,22 +60,28 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
 
 
 # The published encodes, both from the scene's lossless master (see render/pipeline.py), chosen on
-# this project's renders at 1080p60 against that master (render/bench_formats.py, `make bench`;
-# measured on a busy 2-core machine, so the CPU figures are relative):
+# this project's renders at 1080p60 against that master (render/bench_formats.py, `make bench`).
+# SVT-AV1 1.4 (Debian 12), one logical processor, bytes / SSIM (all planes) / CPU-s of the encode:
 #
-#   convex-descent        bytes   SSIM      race-rosenbrock      bytes   SSIM
-#   manim's MP4 before    829 kB  0.99807   x264 veryfast 1 pass 1278 kB 0.99611
-#   x264 veryfast anim    512 kB  0.99873   x264 veryfast anim   1244 kB 0.99677
-#   AV1 preset 12 crf 50  330 kB  0.99876   AV1 preset 12 crf 50  848 kB 0.99688 (0.68x)
-#   AV1 preset 10 crf 45  342 kB  0.99942   AV1 preset 12 crf 48  920 kB 0.99721 (0.74x)
-#   VP9 (before)         1045 kB  0.99870
+#   multiple-minima (MP4 427 kB, 0.99833)    hill-descent (MP4 762 kB, 0.99565, smooth 3-D shading)
+#   preset 12 crf 50          284 kB 0.99814 16.7    455 kB 0.99502 14.2
+#   preset 12 crf 50 scm=1    247 kB 0.99858 20.4    417 kB 0.99565 24.1
+#   preset 12 crf 48 scm=1    264 kB 0.99885 19.3    451 kB 0.99618 19.5
+#   preset 13 crf 48 scm=1    280 kB 0.99859 15.7    465 kB 0.99595 16.3   <- published
+#   preset 12 crf 50 keyint=1200  157 kB 0.99601 (long GOPs: far fewer bytes, far lower SSIM)
 #
-# CPU per frame (rosenbrock, best of 3 interleaved runs): x264 veryfast + animation 16 ms, the
-# faster preset 30 ms; SVT-AV1 preset 12 17 ms, 11 20 ms, 10 30 ms, 8 about 2.5x preset 10; VP9
-# 11 ms. Slower presets do not fit the 5-minute budget of make videos; preset 12 is the AV1 that
-# does, at about 0.6-0.7x the MP4's bytes. One thread each: make -jN runs N exports side by side.
+# scm=1 turns SVT-AV1's screen-content tools on (palette colours, intra block copy), which its
+# detector (scm=2, the default) left off for these flat-colour frames: about 13 % fewer bytes at a
+# higher SSIM. Preset 13 pays for them: the CPU of preset 12 without them, and at crf 48 the SSIM
+# of every scene is at least the MP4's. (Before, preset 12 crf 50 without scm: 0.6-0.7x the MP4's
+# bytes but a lower SSIM on most scenes.) x264: veryfast with -tune animation, 16 ms of CPU per
+# frame on race-rosenbrock (the faster preset 30 ms; superfast no quicker here, 1.9x the bytes).
+# One thread each: make -jN runs N exports side by side.
 H264 = {"preset": "veryfast", "tune": "animation", "crf": 23}
-AV1 = {"preset": 12, "crf": 50}
+AV1 = {"preset": 13, "crf": 48}
+# lp=1: SVT-AV1 sizes its thread pools for one logical processor (its default is every core);
+# scm=1: its screen-content tools, always (see above).
+AV1_PARAMS = "lp=1:scm=1"
 # The AV1 stream's RFC 6381 codecs string for <source type>: Main profile, main tier, 8 bit; the
 # level (two digits) is read from the file (see av1_codecs).
 AV1_PACKAGE = ("the SVT-AV1 encoder (ffmpeg's libsvtav1): Debian/Ubuntu: sudo apt-get install "
@@ -94,9 +100,8 @@ def _h264_options(preset: str, tune: str | None, crf: int, comment: str | None) 
 
 
 def _av1_options(preset: int, crf: int, comment: str | None) -> dict:
-    # lp=1: SVT-AV1 sizes its thread pools for one logical processor (its default is every core)
     opts = {"format": "mp4", "c:v": "libsvtav1", "pix_fmt": "yuv420p", "preset": preset,
-            "crf": crf, "svtav1-params": "lp=1", "threads": 1, "movflags": "+faststart",
+            "crf": crf, "svtav1-params": AV1_PARAMS, "threads": 1, "movflags": "+faststart",
             "map_metadata": "-1", "an": None, **BITEXACT}
     if comment is not None:
         opts["metadata"] = f"comment={comment}"
@@ -122,17 +127,19 @@ def av1_mp4(src, dst, *, comment: str | None = None, **settings):
 
 
 def web_exports(src, mp4_dst, av1_dst, gif_dst, *, width: int, fps: float,
-                comment: str | None = None):
+                comment: str | None = None, av1_crf: int | None = None):
     """The H.264 MP4, the AV1 MP4 (``av1_dst=None``: none) and the GIF from one decode of ``src``
-    (the lossless master), in one ffmpeg run. Each encoder sees exactly the frames it would see
-    alone, so each file has the packets of :func:`h264_mp4`, :func:`av1_mp4` and :func:`gif`."""
+    (the lossless master), in one ffmpeg run; ``av1_crf`` overrides :data:`AV1`'s CRF. Each encoder
+    sees exactly the frames it would see alone, so each file has the packets of :func:`h264_mp4`,
+    :func:`av1_mp4` and :func:`gif`."""
     split = _ff.input(str(src), **ONE_THREAD).video.split()
     outs = [_ff.output(split[0], str(mp4_dst), **_h264_options(H264["preset"], H264["tune"],
                                                                H264["crf"], comment)),
             _gif_output(split[1], gif_dst, width=width, fps=fps)]
     if av1_dst is not None:
         outs.append(_ff.output(split[2], str(av1_dst),
-                               **_av1_options(AV1["preset"], AV1["crf"], comment)))
+                               **_av1_options(AV1["preset"], AV1["crf"] if av1_crf is None else av1_crf,
+                                              comment)))
     return _ff.merge_outputs(*outs).global_args(*GLOBAL_ARGS).overwrite_output()
 
 

@@ -104,7 +104,9 @@ endif
 $(MEDIA)/videos/%.mp4 $(if $(HAVE_AV1),$(MEDIA)/videos/%.av1.mp4) $(MEDIA)/videos/%.gif: \
         $(MASTER)/%.mp4 $(EXPORT_SRC)
 	@$(RENDER) web $< --mp4 $(MEDIA)/videos/$*.mp4 $(if $(HAVE_AV1),--av1 $(MEDIA)/videos/$*.av1.mp4) \
-	  --gif $(MEDIA)/videos/$*.gif
+	  --gif $(MEDIA)/videos/$*.gif --av1-crf $(AV1_CRF.$*)
+# A scene's AV1 CRF (AV1_CRF.<scene>, from scenes/registry.py) is in build/scenes.mk, with an
+# option file per scene rewritten only when it changes: a new CRF re-encodes that scene alone.
 # The poster is cut from the master; which frame is judged from the GIF (decoded far faster).
 $(MEDIA)/posters/%.png: $(MASTER)/%.mp4 $(MEDIA)/videos/%.gif $(EXPORT_SRC)
 	@$(RENDER) poster $< --samples $(word 2,$^) --out $@

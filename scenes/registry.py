@@ -18,6 +18,10 @@ class SceneEntry(NamedTuple):
     # The poster's alt text (its finished picture), one or two sentences with the key numbers:
     # fields {scenario.fact} are filled from the data (render/alt.py lists the facts).
     alt: str = ""
+    # The AV1 file's CRF where the default (render/ffmpeg.py's AV1) misses its goal on this scene:
+    # at most 0.7x the MP4's bytes at an SSIM at least the MP4's (make bench prints both). Lower
+    # for a scene whose AV1 blurs (formulas), higher for one with SSIM to spare (the races' trails).
+    av1_crf: int | None = None
 
 
 RACE_ALT = ("Six optimizers (gradient descent, momentum, Nesterov, AdaGrad, RMSProp, Adam) race "
@@ -77,17 +81,20 @@ SCENES: dict[str, SceneEntry] = {e.name: e for e in [
                "The update rule θ ← θ − α∇f(θ), each symbol tied to the hill in the fog.",
                "The update rule θ ← θ − α∇f(θ) beside a map of the hill f(x, y) = sin x sin y: "
                "the point θ, the gradient ∇f(θ) and the step −α∇f(θ) with α = {hill.lr}, each "
-               "symbol coloured as its arrow."),
+               "symbol coloured as its arrow.", av1_crf=44),
     SceneEntry("nn-landscape", "nn_landscape", "NNLandscape", ("nn-landscape", "parabolic-regression"),
                "A small network fits the parabola the line could not: its loss surface and contours "
                "on the PCA plane of GD's and Adam's paths.",
                "A small tanh network trained on the parabolic data for {nn-landscape.steps} steps by two optimizers from one start: its "
                "loss over the plane of the two main directions of the training paths, as a surface "
                "and as contours, and its curve fitting the samples; the final losses, "
-               "{nn-landscape.runs}, fall far below the best line's {parabolic-regression.final_loss}."),
+               "{nn-landscape.runs}, fall far below the best line's {parabolic-regression.final_loss}.",
+               av1_crf=47),
     *[SceneEntry(f"race-{surface}", "optimizer_race", f"Race{surface.title()}", (f"race-{surface}",),
                  f"Six optimizers race on the {label}: trails, live loss curves, the step counter.",
-                 RACE_ALT.replace("{s.", "{race-" + surface + ".").replace("{label}", label))
-      for surface, label in (("rosenbrock", "Rosenbrock valley"), ("himmelblau", "Himmelblau surface"),
-                             ("rastrigin", "Rastrigin surface"), ("saddle", "saddle x² − y²"))],
+                 RACE_ALT.replace("{s.", "{race-" + surface + ".").replace("{label}", label), av1_crf=crf)
+      for surface, label, crf in (("rosenbrock", "Rosenbrock valley", 50),
+                                  ("himmelblau", "Himmelblau surface", None),
+                                  ("rastrigin", "Rastrigin surface", 50),
+                                  ("saddle", "saddle x² − y²", None))],
 ]}

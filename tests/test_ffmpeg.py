@@ -95,8 +95,24 @@ def test_av1_is_svt_av1_in_mp4_on_one_logical_processor():
     args = ffmpeg.av1_mp4("in.mp4", "out.tmp", crf=44).get_args()
     assert opt(args, "-c:v") == "libsvtav1" and opt(args, "-f") == "mp4"
     assert opt(args, "-preset") == str(ffmpeg.AV1["preset"]) and opt(args, "-crf") == "44"
-    assert opt(args, "-svtav1-params") == "lp=1" and opt(args, "-pix_fmt") == "yuv420p"
+    assert opt(args, "-svtav1-params") == "lp=1:scm=1" and opt(args, "-pix_fmt") == "yuv420p"
     assert opt(args, "-movflags") == "+faststart" and "-metadata" not in args
+
+
+def test_a_scenes_av1_crf_reaches_its_encode_and_its_make_rules():
+    from render.cli import makefile_text
+    from scenes.registry import SCENES
+
+    args = ffmpeg.web_exports("in.mp4", "a.tmp", "b.tmp", "c.tmp", width=320, fps=12, av1_crf=44).get_args()
+    av1 = args[args.index("libsvtav1"):]
+    assert opt(av1, "-crf") == "44" and opt(args, "-crf") == str(ffmpeg.H264["crf"])  # x264's first
+    default = ffmpeg.web_exports("in.mp4", "a.tmp", "b.tmp", "c.tmp", width=320, fps=12).get_args()
+    assert opt(default[default.index("libsvtav1"):], "-crf") == str(ffmpeg.AV1["crf"])
+    text = makefile_text(SCENES)
+    for name, e in SCENES.items():
+        crf = e.av1_crf if e.av1_crf is not None else ffmpeg.AV1["crf"]
+        assert f"AV1_CRF.{name} := {crf}\n" in text, name
+        assert f"echo 'av1_crf={crf}' > $@" in text, name
 
 
 def test_every_decoder_and_encoder_runs_on_one_thread():
@@ -116,7 +132,7 @@ def test_every_decoder_and_encoder_runs_on_one_thread():
         assert opt(args[args.index("-i"):], "-threads") == "1", name
     web = graphs["web"].get_args()
     assert web.count("-threads") == 3  # the decoder, x264 and SVT-AV1 (the GIF has no threads)
-    assert opt(web, "-svtav1-params") == "lp=1"
+    assert opt(web, "-svtav1-params") == "lp=1:scm=1"
 
 
 def test_av1_codecs_string():

@@ -68,7 +68,7 @@ SCENES: dict[str, SceneEntry] = {e.name: e for e in [
                "Slices along the valleys of both loss landscapes: the parabolic minimum is far higher.",
                "The loss along the valley of each landscape: the descent on linear data ends at "
                "loss {linear-regression.final_loss}, the one on parabolic data at "
-               "{parabolic-regression.final_loss}, the best a line can do there."),
+               "{parabolic-regression.final_loss}, the best a line can do there.", av1_crf=46),
     SceneEntry("learning-rates", "learning_rates", "LearningRates",
                ("lr-small", "lr-good", "lr-large", "lr-unstable"),
                "Four learning rates on the bowl (5x² + y²)/2: slow, good, a bit unstable, unusable.",

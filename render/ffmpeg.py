@@ -72,9 +72,10 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
 #
 # scm=1 turns SVT-AV1's screen-content tools on (palette colours, intra block copy), which its
 # detector (scm=2, the default) left off for these flat-colour frames: about 13 % fewer bytes at a
-# higher SSIM. Preset 13 pays for them: the CPU of preset 12 without them, and at crf 48 the SSIM
-# of every scene is at least the MP4's. (Before, preset 12 crf 50 without scm: 0.6-0.7x the MP4's
-# bytes but a lower SSIM on most scenes.) x264: veryfast with -tune animation, 16 ms of CPU per
+# higher SSIM. Preset 13 pays for them: the CPU of preset 12 without them. crf 48 is the default;
+# a scene where it misses "<= 0.7x the MP4's bytes at >= its SSIM" has its own CRF in its registry
+# entry (scenes/registry.py, av1_crf; the README's table). (Before, preset 12 crf 50 without scm:
+# 0.6-0.7x the MP4's bytes but a lower SSIM on most scenes.) x264: veryfast with -tune animation, 16 ms of CPU per
 # frame on race-rosenbrock (the faster preset 30 ms; superfast no quicker here, 1.9x the bytes).
 # One thread each: make -jN runs N exports side by side.
 H264 = {"preset": "veryfast", "tune": "animation", "crf": 23}

@@ -55,9 +55,11 @@ PY=${PYTHON:-python3}
 # Debian packages: Cairo and Pango headers for manim's pycairo/manimpango, ffmpeg for the
 # post-processing, LaTeX (standalone class from latex-extra) and dvisvgm for manim's Tex labels,
 # Chromium for the tests that open pages in a real browser (Playwright drives it: tests/browser.py;
-# no browser is ever downloaded).
+# no browser is ever downloaded), Latin Modern for the lecture deck's text slides (LaTeX depends on
+# it already; named so the deck's need is written down: render/deck.py).
 apt_pkgs=(build-essential pkg-config libcairo2-dev libpango1.0-dev ffmpeg
-          texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm chromium)
+          texlive-latex-base texlive-latex-extra texlive-fonts-recommended fonts-lmodern dvisvgm
+          chromium)
 brew_pkgs=(pkg-config cairo pango ffmpeg)
 brew_casks=(mactex-no-gui chromium)
 

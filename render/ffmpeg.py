@@ -66,20 +66,22 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
 #   multiple-minima (MP4 427 kB, 0.99833)    hill-descent (MP4 762 kB, 0.99565, smooth 3-D shading)
 #   preset 12 crf 50          284 kB 0.99814 16.7    455 kB 0.99502 14.2
 #   preset 12 crf 50 scm=1    247 kB 0.99858 20.4    417 kB 0.99565 24.1
-#   preset 12 crf 48 scm=1    264 kB 0.99885 19.3    451 kB 0.99618 19.5
-#   preset 13 crf 48 scm=1    280 kB 0.99859 15.7    465 kB 0.99595 16.3   <- published
+#   preset 12 crf 48 scm=1    264 kB 0.99885 19.3    451 kB 0.99618 19.5   <- published
+#   preset 13 crf 48 scm=1    280 kB 0.99859 15.7    465 kB 0.99595 16.3
 #   preset 12 crf 50 keyint=1200  157 kB 0.99601 (long GOPs: far fewer bytes, far lower SSIM)
 #
 # scm=1 turns SVT-AV1's screen-content tools on (palette colours, intra block copy), which its
 # detector (scm=2, the default) left off for these flat-colour frames: about 13 % fewer bytes at a
-# higher SSIM. Preset 13 pays for them: the CPU of preset 12 without them. crf 48 is the default;
-# a scene where it misses "<= 0.7x the MP4's bytes at >= its SSIM" has its own CRF in its registry
-# entry (scenes/registry.py, av1_crf; the README's table). (Before, preset 12 crf 50 without scm:
-# 0.6-0.7x the MP4's bytes but a lower SSIM on most scenes.) x264: veryfast with -tune animation, 16 ms of CPU per
-# frame on race-rosenbrock (the faster preset 30 ms; superfast no quicker here, 1.9x the bytes).
+# higher SSIM, for 20-70 % more CPU. Preset 13 would pay for them, but SVT-AV1 warns it is for
+# debugging only, and it showed what SSIM cannot: descent-rule's readout "0.062" at 20 s came out
+# as "0.069" (a stale digit carried over from an earlier frame), as it did at preset 12 without
+# scm; preset 12 with scm drew it right. crf 48 is the default; a scene where it misses "<= 0.7x
+# the MP4's bytes at >= its SSIM" has its own CRF in its registry entry (scenes/registry.py,
+# av1_crf; the README's table). x264: veryfast with -tune animation, 16 ms of CPU per frame on
+# race-rosenbrock (the faster preset 30 ms; superfast no quicker here, 1.9x the bytes).
 # One thread each: make -jN runs N exports side by side.
 H264 = {"preset": "veryfast", "tune": "animation", "crf": 23}
-AV1 = {"preset": 13, "crf": 48}
+AV1 = {"preset": 12, "crf": 48}
 # lp=1: SVT-AV1 sizes its thread pools for one logical processor (its default is every core);
 # scm=1: its screen-content tools, always (see above).
 AV1_PARAMS = "lp=1:scm=1"

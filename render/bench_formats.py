@@ -33,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from render import cli, ffmpeg, outputs, pipeline
+from render import exports, ffmpeg, outputs, pipeline
 from render.pipeline import ROOT
 
 AV1_GOAL = 0.7  # the first source's bytes / the MP4's, at equal or better SSIM
@@ -45,10 +45,9 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def formats(av1_crf: int | None = None) -> dict:
-    """name -> graph builder ``(src, dst) -> stream``: the published formats (AV1 at ``av1_crf``, a
-    scene's from its registry entry, default render/ffmpeg.py's), then the others."""
-    crf = ffmpeg.AV1["crf"] if av1_crf is None else av1_crf
+def formats(crf: int = ffmpeg.AV1["crf"]) -> dict:
+    """name -> graph builder ``(src, dst) -> stream``: the published formats (AV1 at ``crf``, a
+    scene's :func:`render.exports.av1_crf`), then the others."""
     return {
         "av1": lambda src, dst: ffmpeg.av1_mp4(src, dst, crf=crf),
         "av1-q+": lambda src, dst: ffmpeg.av1_mp4(src, dst, crf=crf - CRF_STEP),
@@ -76,7 +75,7 @@ def ssim_db(ssim: float) -> float:
     return math.inf if ssim >= 1 else -10 * math.log10(1 - ssim)
 
 
-def measure(master: Path, names, tmp: Path, av1_crf: int | None = None) -> list[dict]:
+def measure(master: Path, names, tmp: Path, av1_crf: int = ffmpeg.AV1["crf"]) -> list[dict]:
     """Encode ``master`` in each format of ``names`` and score it; one row per format."""
     builders = formats(av1_crf)
     rows = []
@@ -183,7 +182,7 @@ def main(argv=None) -> int:
                 pipeline.render_video(name, args.quality, out=master, key="bench-formats",
                                       lossless=True)
             frames = ffmpeg.video_info(master).frames
-            crf = cli.av1_crf(pipeline.get_scene(name))
+            crf = exports.av1_crf(pipeline.get_scene(name))
             rows = measure(master, ["av1", "h264", "av1-q+", *also], tmp, av1_crf=crf)
             print_table(name, frames, rows)
             print(f"  (AV1 at crf {crf}, the scene's; av1-q+ at crf {crf - CRF_STEP})")

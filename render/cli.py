@@ -179,15 +179,10 @@ def _show(path: Path) -> str:
 
 # --------------------------------------------------------------------------- generated rules
 
-def av1_crf(entry) -> int:
-    """The AV1 CRF of a scene: its registry entry's, else render/ffmpeg.py's default."""
-    from render import ffmpeg
-    return entry.av1_crf if entry.av1_crf is not None else ffmpeg.AV1["crf"]
-
-
 def makefile_text(scenes: dict) -> str:
     """Per-scene rules for render/videos.mk: each video depends on its scene file and the exact
     data files it shows; the recipes are make functions defined in videos.mk."""
+    from render import exports
     n = len(scenes)
     missing = set()
     lines = ["# Generated from scenes/registry.py by `python -m render makefile`; do not edit.",
@@ -204,12 +199,10 @@ def makefile_text(scenes: dict) -> str:
             f"\t@$(call render_preview,{name})",
             f"$(MEDIA)/stills/{name}.png: {deps} $(SCENE_COMMON) $(STILL_OPTS)",
             f"\t@$(call render_still,{name})",
-            f"AV1_CRF.{name} := {av1_crf(e)}",
+            f"AV1_CRF.{name} := {exports.av1_crf(e)}",
             f"$(MEDIA)/videos/{name}.mp4 $(MEDIA)/videos/{name}.av1.mp4 $(MEDIA)/videos/{name}.gif: "
             f"$(RBUILD)/options/encode.{name}",
-            f"$(RBUILD)/options/encode.{name}: $(shell echo 'av1_crf={av1_crf(e)}' | cmp -s - "
-            f"$(RBUILD)/options/encode.{name} 2>/dev/null || echo render-options-force)",
-            f"\t@mkdir -p $(@D); echo 'av1_crf={av1_crf(e)}' > $@",
+            f"$(eval $(call option_file,$(RBUILD)/options/encode.{name},av1_crf=$(AV1_CRF.{name})))",
             "",
         ]
         if not (ROOT / src).exists() and src not in missing:  # registered, not written yet

@@ -55,13 +55,17 @@ def copy_reveal(out_dir: Path) -> str:
         raise MissingTool(f"reveal.js {spec['version']} is not set up ({cache} is missing); "
                           f"{SETUP_HINT}")
     for rel in spec["files"]:
-        src, dst = cache / rel, Path(out_dir) / "reveal" / rel
-        if dst.exists() and dst.read_bytes() == src.read_bytes():
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        with outputs.atomic_output(dst) as tmp:
-            shutil.copyfile(src, tmp)
+        copy_if_changed(cache / rel, Path(out_dir) / "reveal" / rel)
     return spec["version"]
+
+
+def copy_if_changed(src: Path, dst: Path) -> None:
+    """``src`` to ``dst`` atomically, unless ``dst`` already has its bytes."""
+    if dst.exists() and dst.read_bytes() == src.read_bytes():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with outputs.atomic_output(dst) as tmp:
+        shutil.copyfile(src, tmp)
 
 
 # --------------------------------------------------------------------------- the typeface
@@ -92,12 +96,7 @@ def copy_fonts(out_dir: Path) -> None:
         src = find_font(name)
         if src is None:
             raise MissingTool(f"{name}: {FONT_HINT}")
-        dst = Path(out_dir) / "fonts" / name
-        if dst.exists() and dst.read_bytes() == src.read_bytes():
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        with outputs.atomic_output(dst) as tmp:
-            shutil.copyfile(src, tmp)
+        copy_if_changed(src, Path(out_dir) / "fonts" / name)
 
 
 # --------------------------------------------------------------------------- the slides

@@ -81,6 +81,11 @@ class WebResult(NamedTuple):
     notes: tuple  # one line each: what was given up (the GIF budget, AV1)
 
 
+def av1_crf(entry) -> int:
+    """The AV1 CRF of a scene (a registry entry): its own ``av1_crf``, else :data:`ffmpeg.AV1`'s."""
+    return entry.av1_crf if entry.av1_crf is not None else ffmpeg.AV1["crf"]
+
+
 def make_web(src: Path, mp4: Path, av1: Path | None, gif: Path, *, av1_crf: int | None = None,
              budget: int = ffmpeg.GIF_MAX_BYTES, max_width: int = ffmpeg.GIF_MAX_WIDTH) -> WebResult:
     """The H.264 MP4, the AV1 MP4 (unless ``av1`` is None) and the GIF of the master ``src``, from

@@ -46,7 +46,7 @@ from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath  # noqa: E402
 from manim.utils.color.core import ManimColor  # noqa: E402
 from manim.utils.exceptions import EndSceneEarlyException  # noqa: E402
 
-from render.manim_playkey import install_play_key, play_key  # noqa: E402,F401  (tests use ma.play_key)
+from render.manim_playkey import install_play_key  # noqa: E402
 
 # --------------------------------------------------------------------------- cheaper copies
 

@@ -60,6 +60,10 @@ STILL_OPTS   := $(RBUILD)/options/still
 # The per-scene rules (and SCENE_NAMES), only when a goal needs them: `make help` or `make test`
 # on a fresh checkout must not set anything up.
 RENDER_GOALS := videos scene still $(MEDIA)/% $(RBUILD)/% $(SCENES_MK)
+define option_file
+$(1): $(shell echo '$(2)' | cmp -s - $(1) 2>/dev/null || echo render-options-force)
+	@mkdir -p $$(@D); echo '$(2)' > $$@
+endef
 ifneq ($(filter $(RENDER_GOALS),$(MAKECMDGOALS)),)
 -include $(SCENES_MK)
 endif
@@ -76,13 +80,11 @@ render_preview = $(RENDER) scene $(1) --quality $(PREVIEW_QUALITY) --theme $(THE
 render_still   = $(RENDER) still $(1) --quality $(STILL_QUALITY) --theme $(THEME) \
                  --data-dir $(DATA) --out $@ $(VERBOSE_FLAG)
 
-# Option files, $(1) recording quality $(2) and the theme: (re)written only when the recorded value
+# Option files, $(1) recording quality $(2) and the theme (options_rule; option_file for any text
+# $(2), as build/scenes.mk's per-scene encoder settings): (re)written only when the recorded value
 # differs from the one asked for, so a switch re-renders and `make -n videos` lists exactly what a
 # build would redo (nothing, when everything is up to date). Only the render goals read them.
-define options_rule
-$(1): $(shell echo 'quality=$(2) theme=$(THEME)' | cmp -s - $(1) 2>/dev/null || echo render-options-force)
-	@mkdir -p $$(@D); echo 'quality=$(2) theme=$(THEME)' > $$@
-endef
+options_rule = $(call option_file,$(1),quality=$(2) theme=$(THEME))
 ifneq ($(filter $(RENDER_GOALS),$(MAKECMDGOALS)),)
 $(eval $(call options_rule,$(VIDEO_OPTS),$(VIDEO_QUALITY)))
 $(eval $(call options_rule,$(PREVIEW_OPTS),$(PREVIEW_QUALITY)))

@@ -112,7 +112,7 @@ def test_a_scenes_av1_crf_reaches_its_encode_and_its_make_rules():
     for name, e in SCENES.items():
         crf = e.av1_crf if e.av1_crf is not None else ffmpeg.AV1["crf"]
         assert f"AV1_CRF.{name} := {crf}\n" in text, name
-        assert f"echo 'av1_crf={crf}' > $@" in text, name
+        assert f"call option_file,$(RBUILD)/options/encode.{name},av1_crf=$(AV1_CRF.{name})" in text, name
 
 
 def test_every_decoder_and_encoder_runs_on_one_thread():

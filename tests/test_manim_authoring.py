@@ -1,4 +1,4 @@
-"""render/manim_authoring.py: the cache key of a play (without rendering), against what it must
+"""render/manim_playkey.py (installed by render/manim_authoring.py): the cache key of a play (without rendering), against what it must
 tell apart and what it must not."""
 
 import subprocess
@@ -11,6 +11,7 @@ from manim import Circle, Dot, FadeIn, ValueTracker
 
 from conftest import ROOT
 from render import manim_authoring as ma
+from render.manim_playkey import play_key
 
 
 class _Camera:
@@ -21,7 +22,7 @@ class _Camera:
 
 
 def key(mobjects, animations=(), camera=None, scene=None):
-    return ma.play_key(scene, camera or _Camera(), list(animations), list(mobjects), backend="cairo",
+    return play_key(scene, camera or _Camera(), list(animations), list(mobjects), backend="cairo",
                        encoder_fingerprint="x", renderer_state=())
 
 
@@ -78,13 +79,13 @@ def test_the_key_is_the_same_in_another_process():
     code = textwrap.dedent("""
         import numpy as np
         from manim import Dot, FadeIn, Square
-        from render import manim_authoring as ma
+        from render.manim_playkey import play_key
         class Camera:
             pixel_width, pixel_height, frame_rate = 256, 144, 5
         s = Square().shift([0.5, 0.25, 0])
         d = Dot(color="#aa3355")
         d.add_updater(lambda m, dt: m.shift([dt, 0, 0]))
-        print(ma.play_key(None, Camera(), [FadeIn(d)], [s, d], backend="cairo",
+        print(play_key(None, Camera(), [FadeIn(d)], [s, d], backend="cairo",
                           encoder_fingerprint="x", renderer_state=()))
     """)
     keys = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -39,6 +39,9 @@ formulas they have in common (the axis numbers, for a start), at about 0.25 s of
 :func:`get_moving_mobjects` paints what does not move once per animation instead of once per frame
 (a group counts as moving only through the members that do).
 
+:func:`get_mobjects_to_display` sorts a 3-D scene's faces by the same depths as manim's, with each
+face's centre read in one pass over its points.
+
 This module is the one place that changes manim's internals (``PATCHES``, and ``share_tex``). They
 are manim 0.22's: importing this module with another manim refuses in one line
 (:class:`ManimVersionError`). ``GD_STOCK_MANIM=1`` renders with stock manim instead
@@ -88,11 +91,17 @@ except ManimVersionError as exc:
 import av  # noqa: E402
 import numpy as np  # noqa: E402
 from manim.camera.camera import Camera  # noqa: E402
+from manim.camera.three_d_camera import ThreeDCamera  # noqa: E402
 from manim.mobject.mobject import Mobject  # noqa: E402
 from manim.mobject.types.vectorized_mobject import VMobject  # noqa: E402
 from manim.renderer.cairo_renderer import CairoRenderer  # noqa: E402
 from manim.scene import video_segment_encoder as _vse  # noqa: E402
 from manim.scene.scene import Scene  # noqa: E402
+
+_vmobject_boundary = VMobject.get_points_defining_boundary
+_mobject_critical_point = Mobject.get_critical_point
+_mobject_center = Mobject.get_center
+_mobject_z_reference = Mobject.get_z_index_reference_point
 
 from render.outputs import link_atomic  # noqa: E402
 
@@ -337,6 +346,47 @@ def get_moving_mobjects(self, *animations):
     return []
 
 
+def _z_reference_point(mob) -> np.ndarray:
+    """``mob.get_z_index_reference_point()``, the centre of its bounding box, read straight from
+    the points of a VMobject without submobjects (a surface's face): the same box of the same
+    anchors (``get_anchors``: the start and end anchor of each curve), the same
+    ``(min + max) / 2``. Anything else goes through manim's own."""
+    group = getattr(mob, "z_index_group", mob)
+    if (type(mob).get_z_index_reference_point is not _mobject_z_reference
+            or group.submobjects or not isinstance(group, VMobject)
+            or type(group).get_center is not _mobject_center
+            or type(group).get_points_defining_boundary is not _vmobject_boundary
+            or type(group).get_critical_point is not _mobject_critical_point):
+        return mob.get_z_index_reference_point()
+    points = group.points
+    nppcc = group.n_points_per_cubic_curve
+    if len(points) == 1:
+        return points[0].copy()
+    if len(points) == 0 or len(points) % nppcc:  # no box, or not whole curves: manim's answer
+        return mob.get_z_index_reference_point()
+    starts, ends = points[::nppcc], points[nppcc - 1::nppcc]
+    lo = np.minimum(starts.min(axis=0), ends.min(axis=0))
+    hi = np.maximum(starts.max(axis=0), ends.max(axis=0))
+    return (lo + hi) / 2
+
+
+def get_mobjects_to_display(self, *args, **kwargs):
+    """manim's ``ThreeDCamera.get_mobjects_to_display``: what is shaded in 3-D, far to near, then
+    the rest, in the same stable order, by the same key (the depth of each mobject's centre along
+    the camera's axis), with the centre of a face read in one pass over its points instead of one
+    pass per axis through ``get_critical_point``. A surface's faces are sorted in every frame:
+    the sort was 13 % of nn-landscape's render under cProfile (625 faces)."""
+    mobjects = Camera.get_mobjects_to_display(self, *args, **kwargs)
+    rot_matrix = self.get_rotation_matrix()
+
+    def z_key(mob) -> float:
+        if not (hasattr(mob, "shade_in_3d") and mob.shade_in_3d):
+            return np.inf
+        return np.dot(_z_reference_point(mob), rot_matrix.T)[2]
+
+    return sorted(mobjects, key=z_key)
+
+
 # (owner, attribute, replacement): everything :func:`install` changes in manim.
 PATCHES = (
     (_vse.VideoSegmentEncoder, "write_frame", write_frame),
@@ -348,6 +398,7 @@ PATCHES = (
     (Camera, "set_cairo_context_path", set_cairo_context_path),
     (Mobject, "update", update),
     (Scene, "get_moving_mobjects", get_moving_mobjects),
+    (ThreeDCamera, "get_mobjects_to_display", get_mobjects_to_display),
 )
 ORIGINALS = tuple((owner, attribute, owner.__dict__[attribute]) for owner, attribute, _ in PATCHES)
 

@@ -128,7 +128,11 @@ $(MEDIA)/manifest.json: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(DATA_
 $(MEDIA)/index.html: $(MEDIA)/manifest.json render/publish.py assets/theme.json core/theme.py
 	@$(RENDER) gallery --media $(MEDIA) --theme $(THEME) --out $@
 
-videos: $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(MEDIA)/manifest.json $(MEDIA)/index.html ## every video (mp4, av1.mp4, gif, poster), figure, manifest and gallery [QUALITY=high THEME=light] [-j2]
+# The option files come first: a render whose option file is still being written when make reaches
+# it is put off until make has started everything after it (with -j2 the first two scenes' renders
+# began last, after the figures, and their exports ran alone at the end of the build).
+VIDEO_OPTION_FILES = $(VIDEO_OPTS) $(SCENE_NAMES:%=$(RBUILD)/options/encode.%)
+videos: $(VIDEO_OPTION_FILES) $(VIDEO_FILES) $(EXPORT_FILES) $(VIDEOS_FIGURES) $(MEDIA)/manifest.json $(MEDIA)/index.html ## every video (mp4, av1.mp4, gif, poster), figure, manifest and gallery [QUALITY=high THEME=light] [-j2]
 
 # FROM=k (make scene): from the k-th animation on (manim's -n, 0 = the first), into its own file;
 # AT=t (make still): the frame at t seconds. Both depend on what the whole preview or still does.

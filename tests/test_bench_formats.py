@@ -46,3 +46,21 @@ def test_bytes_at_an_ssim_between_two_encodes():
     rows = [{"format": "h264", "bytes": 4000, "ssim": 1 - 10 ** -2.5},
             {"format": "av1", "bytes": 1000, "ssim": s1}, {"format": "av1-q+", "bytes": 4000, "ssim": s2}]
     assert bf.equal_ssim_ratio(rows) == pytest.approx(0.5)
+
+
+def test_block_errors_find_a_single_wrong_block(tmp_path):
+    """A flat black clip, and its copy with one white 8x8 block in frames 3-5 (10 fps): those three
+    frames are counted, the worst error is white minus black on the full grey scale (255, as the
+    frame shows them; both clips are lossless), at 0.3 s; the clip against itself has none."""
+    def clip(name, vf=None):
+        path = tmp_path / name
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=black:s=160x96:r=10:d=1",
+                        *(["-vf", vf] if vf else []), "-c:v", "libx264", "-crf", "0", "-preset",
+                        "ultrafast", "-pix_fmt", "yuv420p", "-y", str(path)], check=True)
+        return path
+
+    ref = clip("ref.mp4")
+    bad = clip("bad.mp4", "drawbox=x=40:y=24:w=8:h=8:color=white:t=fill:enable='between(n,3,5)'")
+    assert bf.block_errors(ref, ref) == {"frames_over": 0, "frames": 10, "worst": 0, "worst_at": 0.0}
+    assert bf.block_errors(ref, bad) == {"frames_over": 3, "frames": 10, "worst": 255,
+                                         "worst_at": 0.3}

@@ -86,6 +86,9 @@ def test_h264_is_x264_tuned_for_animation_with_the_index_first():
     assert opt(args, "-c:v") == "libx264" and opt(args, "-f") == "mp4"
     assert (opt(args, "-preset"), opt(args, "-tune"), opt(args, "-crf")) == \
         (ffmpeg.H264["preset"], "animation", str(ffmpeg.H264["crf"]))
+    assert opt(args, "-x264-params") == "subme=1:b-adapt=0"
+    web = ffmpeg.web_exports("in.mp4", "a.tmp", "b.tmp", "c.tmp", width=320, fps=12).get_args()
+    assert opt(web, "-x264-params") == "subme=1:b-adapt=0"  # the published MP4 too
     assert opt(args, "-pix_fmt") == "yuv420p" and opt(args, "-movflags") == "+faststart"
     assert opt(args, "-metadata") == "comment=c" and opt(args, "-map_metadata") == "-1"
     assert "-an" in args

@@ -81,7 +81,8 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
 # race-rosenbrock (the faster preset 30 ms; superfast no quicker here, 1.9x the bytes), with the
 # quickest sub-pixel refinement (subme=1, as manim's previews here) and a fixed pattern of B-frames
 # (b-adapt=0: x264's lookahead no longer weighs each frame's type). Encodes from the masters,
-# CPU-s / bytes / SSIM (all planes), CPU from runs on a busy machine (+-15 %):
+# CPU-s / bytes / SSIM (all planes); CPU from single runs on a shared machine whose speed moved by
+# a quarter within the hour, so only large differences count:
 #
 #   convex-descent      veryfast + animation     30.1   510 kB 0.99878
 #                       subme=1:b-adapt=0        22.3   524 kB 0.99875   <- published
@@ -91,9 +92,9 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
 #   linear-regression   veryfast + animation     26.0-31.1   864 kB 0.99719
 #                       subme=1:b-adapt=0        21.6        877 kB 0.99712   <- published
 #
-# A fifth to a quarter less CPU for 1-3 % more bytes: make videos stays inside its time budget
-# (the README), and the MP4 stays far smaller than manim's own (convex-descent: 829 kB at SSIM
-# 0.99807, one key frame per animation). One thread each: make -jN runs N exports side by side.
+# A fifth to a quarter less x264 CPU for 1-3 % more bytes, toward make videos' time budget (the
+# README: not shown to be met), and the MP4 stays far smaller than manim's own (convex-descent:
+# 829 kB at SSIM 0.99807, one key frame per animation). One thread each: make -jN runs N exports side by side.
 H264 = {"preset": "veryfast", "tune": "animation", "crf": 23,
         "params": "subme=1:b-adapt=0"}
 AV1 = {"preset": 12, "crf": 48}
@@ -107,14 +108,15 @@ AV1_PACKAGE = ("the SVT-AV1 encoder (ffmpeg's libsvtav1): Debian/Ubuntu: sudo ap
                "brew install ffmpeg")
 
 
-def _h264_options(preset: str, tune: str | None, crf: int, comment: str | None,
-                  params: str | None = None) -> dict:
-    opts = {"format": "mp4", "c:v": "libx264", "pix_fmt": "yuv420p", "preset": preset, "crf": crf,
-            "threads": 1, "movflags": "+faststart", "map_metadata": "-1", "an": None, **BITEXACT}
-    if tune:
-        opts["tune"] = tune
-    if params:
-        opts["x264-params"] = params
+def _h264_options(settings: dict, comment: str | None) -> dict:
+    """x264's output options for ``settings`` (:data:`H264`'s keys)."""
+    opts = {"format": "mp4", "c:v": "libx264", "pix_fmt": "yuv420p", "preset": settings["preset"],
+            "crf": settings["crf"], "threads": 1, "movflags": "+faststart", "map_metadata": "-1",
+            "an": None, **BITEXACT}
+    if settings["tune"]:
+        opts["tune"] = settings["tune"]
+    if settings["params"]:
+        opts["x264-params"] = settings["params"]
     if comment is not None:
         opts["metadata"] = f"comment={comment}"
     return opts
@@ -134,8 +136,7 @@ def h264_mp4(src, dst, *, comment: str | None = None, **settings):
     settings default to :data:`H264` (``preset``, ``tune``, ``crf``, ``params``: x264's own)."""
     s = {**H264, **settings}
     video = _ff.input(str(src), **ONE_THREAD).video
-    return (_ff.output(video, str(dst), **_h264_options(s["preset"], s["tune"], s["crf"], comment,
-                                                        s["params"]))
+    return (_ff.output(video, str(dst), **_h264_options(s, comment))
             .global_args(*GLOBAL_ARGS).overwrite_output())
 
 
@@ -155,9 +156,7 @@ def web_exports(src, mp4_dst, av1_dst, gif_dst, *, width: int, fps: float,
     sees exactly the frames it would see alone, so each file has the packets of :func:`h264_mp4`,
     :func:`av1_mp4` and :func:`gif`."""
     split = _ff.input(str(src), **ONE_THREAD).video.split()
-    outs = [_ff.output(split[0], str(mp4_dst), **_h264_options(H264["preset"], H264["tune"],
-                                                               H264["crf"], comment,
-                                                               H264["params"])),
+    outs = [_ff.output(split[0], str(mp4_dst), **_h264_options(H264, comment)),
             _gif_output(split[1], gif_dst, width=width, fps=fps)]
     if av1_dst is not None:
         outs.append(_ff.output(split[2], str(av1_dst),

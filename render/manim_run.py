@@ -98,11 +98,6 @@ from manim.renderer.cairo_renderer import CairoRenderer  # noqa: E402
 from manim.scene import video_segment_encoder as _vse  # noqa: E402
 from manim.scene.scene import Scene  # noqa: E402
 
-_vmobject_boundary = VMobject.get_points_defining_boundary
-_mobject_critical_point = Mobject.get_critical_point
-_mobject_center = Mobject.get_center
-_mobject_z_reference = Mobject.get_z_index_reference_point
-
 from render.outputs import link_atomic  # noqa: E402
 
 _original_write_frame = _vse.VideoSegmentEncoder.write_frame
@@ -345,6 +340,12 @@ def get_moving_mobjects(self, *animations):
             return mobjects[i:]
     return []
 
+
+# manim's own methods: _z_reference_point answers for mobjects that use these, and no others
+_vmobject_boundary = VMobject.get_points_defining_boundary
+_mobject_critical_point = Mobject.get_critical_point
+_mobject_center = Mobject.get_center
+_mobject_z_reference = Mobject.get_z_index_reference_point
 
 def _z_reference_point(mob) -> np.ndarray:
     """``mob.get_z_index_reference_point()``, the centre of its bounding box, read straight from

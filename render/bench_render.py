@@ -13,8 +13,10 @@
    The user's TeX cache (build/render/tex-cache) is neither read nor written.
 2. The whole ``make videos`` (every video, export, poster, figure, manifest and gallery) from clean
    in a throw-away copy of the project (render/sandbox.py), with -j1 and then -j2: wall seconds,
-   CPU seconds (of make and everything it ran) and so how many cores each build kept busy; whether
-   the two builds are byte-identical; and the time of a no-op ``make videos`` (median of 5).
+   CPU seconds (of make and everything it ran) and so how many cores each build kept busy, split
+   by stage (renders, exports, posters, figures, other: each recipe line's CPU seconds, logged by
+   render/job_clock.sh as make's SHELL); whether the two builds are byte-identical; and the time of
+   a no-op ``make videos`` (median of 5).
    -j2 can beat -j1 by at most (cores x -j1's wall / -j2's CPU): a render draws on one thread while
    its encoder works on another, so -j1 already keeps more than one core busy. The benchmark prints
    that bound beside the speed-up.
@@ -98,11 +100,38 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _make(root: Path, jobs: int, quality: str) -> tuple[float, float, object]:
-    """Wall seconds, CPU seconds and the result of ``make -jN -k videos`` in ``root``."""
+def _make(root: Path, jobs: int, quality: str, clock: Path | None = None) -> tuple[float, float, object]:
+    """Wall seconds, CPU seconds and the result of ``make -jN -k videos`` in ``root``; with
+    ``clock``, every recipe line run through :data:`JOB_CLOCK`, which logs its seconds there."""
     cpu0, t0 = _children_cpu(), time.perf_counter()
-    res = sandbox.make(root, "-k", "videos", f"QUALITY={quality}", jobs=jobs)
+    extra, env = (), None
+    if clock is not None:
+        extra, env = (f"SHELL={JOB_CLOCK}",), {**os.environ, "GD_JOB_CLOCK": str(clock)}
+    res = sandbox.make(root, "-k", "videos", f"QUALITY={quality}", *extra, jobs=jobs, env=env)
     return time.perf_counter() - t0, _children_cpu() - cpu0, res
+
+
+# make's SHELL that logs each recipe line's wall and CPU seconds (render/job_clock.sh), and the
+# stages of a build as their recipes start (render/videos.mk, render/figures.mk); the rest is
+# "other" (option files, the manifest, the gallery, the embed snippets, make's bookkeeping).
+JOB_CLOCK = ROOT / "render" / "job_clock.sh"
+STAGES = (("renders", re.compile(r"-m render video ")), ("exports", re.compile(r"-m render web ")),
+          ("posters", re.compile(r"-m render poster ")), ("figures", re.compile(r"-m render\.figures ")))
+
+
+def stage_split(clock: Path) -> dict:
+    """CPU seconds per stage (:data:`STAGES`, then "other") from a :data:`JOB_CLOCK` log, and how
+    many recipe lines each had: ``{stage: {"cpu_seconds", "jobs"}}``."""
+    out = {name: {"cpu_seconds": 0.0, "jobs": 0} for name, _ in STAGES}
+    out["other"] = {"cpu_seconds": 0.0, "jobs": 0}
+    for line in Path(clock).read_text(encoding="utf-8").splitlines():
+        wall, cpu, command = line.split(" ", 2)
+        stage = next((name for name, pattern in STAGES if pattern.search(command)), "other")
+        out[stage]["cpu_seconds"] += float(cpu)
+        out[stage]["jobs"] += 1
+    for row in out.values():
+        row["cpu_seconds"] = round(row["cpu_seconds"], 1)
+    return out
 
 
 def parallel_figures(j1_seconds: float, j1_cpu: float, j2_seconds: float, j2_cpu: float,
@@ -137,7 +166,9 @@ def bench_build(quality: str, tmp: Path) -> dict:
     hashes = {}
     for jobs in (1, 2):
         _clean(root)
-        seconds, cpu, res = _make(root, jobs, quality)
+        clock = tmp / f"jobs.j{jobs}.log"
+        clock.unlink(missing_ok=True)
+        seconds, cpu, res = _make(root, jobs, quality, clock=clock)
         media = root / "media"
         hashes[jobs] = {p.relative_to(media).as_posix(): sha256(p)
                         for p in sorted(media.rglob("*")) if p.is_file()}
@@ -147,6 +178,10 @@ def bench_build(quality: str, tmp: Path) -> dict:
         status = "ok" if res.returncode == 0 else f"make exit {res.returncode}"
         print(f"make -j{jobs} videos QUALITY={quality} from clean: {seconds:.1f} s, {cpu:.0f} CPU-s, "
               f"{cpu / seconds:.2f} cores busy ({len(hashes[jobs])} files, {status})", flush=True)
+        if clock.exists():
+            split = out[f"j{jobs}_stages"] = stage_split(clock)
+            print("    CPU-s by stage: " + ", ".join(
+                f"{name} {row['cpu_seconds']:.0f} ({row['jobs']})" for name, row in split.items()))
         if res.returncode != 0:
             errors = [ln for ln in res.stderr.splitlines() if ln.startswith(("error", "scene"))]
             for ln in errors[:10]:

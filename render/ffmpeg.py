@@ -93,7 +93,7 @@ def faststart_mp4(src, dst, *, reencode: bool = False, comment: str | None = Non
 #                       subme=1:b-adapt=0        21.6        877 kB 0.99712   <- published
 #
 # A fifth to a quarter less x264 CPU for 1-3 % more bytes, toward make videos' time budget (the
-# README: not shown to be met), and the MP4 stays far smaller than manim's own (convex-descent:
+# README: 1.45-1.47x the older build's CPU, side by side, against 1.48x allowed), and the MP4 stays far smaller than manim's own (convex-descent:
 # 829 kB at SSIM 0.99807, one key frame per animation). One thread each: make -jN runs N exports side by side.
 H264 = {"preset": "veryfast", "tune": "animation", "crf": 23,
         "params": "subme=1:b-adapt=0"}

@@ -77,3 +77,37 @@ def test_bench_scenes_first_render_typesets_and_the_second_reuses(tmp_path, monk
     assert row["web_seconds"] > 0 and row["poster_seconds"] > 0
     svgs = list((tmp_path / "tex-hill-descent").glob("*.svg"))
     assert latex_runs_per_render == [len(svgs), 0] and svgs
+
+
+def test_job_clock_logs_each_recipe_lines_cpu_by_stage(tmp_path):
+    # make runs three recipes side by side through render/job_clock.sh: python burning a known CPU
+    # time under a render's, an export's and a plain command line. Each line's CPU lands in its
+    # stage, a failing line keeps its exit status, and nothing is logged without GD_JOB_CLOCK.
+    busy = "import sys, time\nt = time.process_time()\nwhile time.process_time() - t < float(sys.argv[1]): pass"
+    (tmp_path / "busy.py").write_text(busy)
+    py = f'"{sys.executable}" busy.py'
+    (tmp_path / "Makefile").write_text(
+        "all: r w o\n"
+        f"r:\n\t{py} 0.5 -m render video convex-descent --index 1/1\n"
+        f"w:\n\t{py} 0.3 -m render web build/render/master/convex-descent.mp4\n"
+        f"o:\n\t{py} 0.2 manifest\n\ttrue\n"
+        "fail:\n\texit 3\n")
+    clock = tmp_path / "jobs.log"
+    env = {**os.environ, "GD_JOB_CLOCK": str(clock)}
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(var, None)
+    make = ["make", "--no-print-directory", "-C", str(tmp_path), f"SHELL={bench_render.JOB_CLOCK}"]
+    subprocess.run([*make, "-j2", "all"], check=True, env=env, capture_output=True)
+    split = bench_render.stage_split(clock)
+    assert [split[s]["jobs"] for s in ("renders", "exports", "posters", "figures", "other")] == [1, 1, 0, 0, 2]
+    for stage, cpu in (("renders", 0.5), ("exports", 0.3), ("other", 0.2)):
+        assert cpu <= split[stage]["cpu_seconds"] <= cpu + 0.3, (stage, split)
+    for line in clock.read_text().splitlines():
+        wall, cpu, _ = line.split(" ", 2)
+        assert float(cpu) <= float(wall) + 0.05, line  # one thread: no more CPU than wall time
+    res = subprocess.run([*make, "fail"], env=env, capture_output=True, text=True)
+    assert res.returncode == 2 and "Error 3" in res.stderr, res.stderr
+    lines = len(clock.read_text().splitlines())
+    env.pop("GD_JOB_CLOCK")
+    subprocess.run([*make, "-B", "o"], check=True, env=env, capture_output=True)
+    assert len(clock.read_text().splitlines()) == lines

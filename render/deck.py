@@ -27,7 +27,7 @@ from pathlib import Path
 from core import theme as themes
 from render import outputs, pipeline
 from render.pipeline import ROOT, MissingTool, RenderError
-from render.slides import read_set, slide_file
+from render.slides import encode_set, read_set, slide_file
 
 TEMPLATE = ROOT / "assets" / "slides.html"
 REVEAL_SPEC = ROOT / "assets" / "reveal.json"
@@ -107,8 +107,10 @@ def load_set(sets: Path, name: str) -> dict:
         raise RenderError(f"scene {name}: no slides in {path}; run make slides")
     record = read_set(path)
     if not all(s.get("playable", True) for s in record["slides"]):
-        raise RenderError(f"scene {name}: its slides in {path} are not encoded for the web yet; "
-                          "run make slides")
+        # kept as rendered by `make videos` (lossless); its set's make target is up to date when
+        # `make slides` runs after it, so the deck encodes them (once: encode_set locks the set)
+        encode_set(path)
+        record = read_set(path)
     return record
 
 

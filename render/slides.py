@@ -25,6 +25,7 @@ Bad input prints one line and exits 2; a failed render names the scene and exits
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import sys
@@ -169,8 +170,16 @@ def _write_record(record: Path, doc: dict, folder: Path) -> None:
 
 def encode_set(record: Path) -> int:
     """Encode for the web the videos of slide set ``record`` that a browser would not play (kept
-    so by ``make videos``); return how many."""
+    so by ``make videos``); return how many. Under an exclusive lock on ``<record>.lock``: the
+    decks ``make -j slides`` builds side by side may each find the same set unencoded, and the
+    second then finds it done."""
     record = Path(record)
+    with open(record.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _encode_set(record)
+
+
+def _encode_set(record: Path) -> int:
     doc = read_set(record)
     folder, todo = record.with_suffix(""), [s for s in doc["slides"] if not s.get("playable", True)]
     if not todo:

@@ -465,9 +465,8 @@ def test_a_slide_a_browser_would_not_play_is_encoded(tmp_path):
 
 
 def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path):
-    """``make videos`` keeps its master's slides as they are (no encode in the video build), the
-    deck refuses them, and encode_set makes them playable once: the same frames, and a second
-    call has nothing to do."""
+    """``make videos`` keeps its master's slides as they are (no encode in the video build), and
+    encode_set makes them playable once: the same frames, and a second call has nothing to do."""
     from render import deck
     from render.slides import encode_set, keep, playable, read_set, slide_file
 
@@ -486,8 +485,6 @@ def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path
     doc = read_set(record)
     kept = slide_file(doc, doc["slides"][0])
     assert doc["slides"][0]["playable"] is False and not playable(kept)
-    with pytest.raises(pipeline.RenderError, match="not encoded for the web"):
-        deck.load_set(record.parent, "convex-descent")
     assert encode_set(record) == 1
     doc = read_set(record)
     path = slide_file(doc, doc["slides"][0])
@@ -495,3 +492,36 @@ def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path
     assert outputs.sha256(path) == doc["slides"][0]["sha256"] and len(frame_hashes(path)) == 6
     assert encode_set(record) == 0
     deck.load_set(record.parent, "convex-descent")
+
+
+def test_decks_built_side_by_side_encode_a_kept_set_once(tmp_path):
+    """``make slides`` after ``make videos`` at the same theme: the set's make target is up to date,
+    so the decks find its slides as make videos kept them (lossless). Four decks loading it at once
+    (as make -j builds index.html, lecture.pptx and the scene decks) encode it once, and all read
+    the same playable slides."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from render import deck
+    from render.slides import keep, playable, read_set, slide_file
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=s=64x36:r=5:d=1.2",
+                    "-c:v", "libx264", "-crf", "0", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                    str(raw / "00.mp4")], check=True)
+    (raw / "slides.json").write_text(json.dumps({
+        "resolution": [64, 36], "background": "#000000", "duration": 1.2, "beats": 1,
+        "slides": [{"index": 0, "file": "00.mp4", "start": 0.0, "end": 1.2, "duration": 1.2,
+                    "caption": "A test card.", "notes": "A test card."}]}))
+    record = tmp_path / "sets" / "convex-descent.json"
+    keep(raw, record, pipeline.get_scene("convex-descent"), pipeline.get_quality("test"), "dark",
+         encode=False)
+    kept = slide_file(read_set(record), read_set(record)["slides"][0])
+    with ProcessPoolExecutor(4) as pool:
+        loaded = list(pool.map(deck.load_set, [record.parent] * 4, ["convex-descent"] * 4))
+    files = {r["slides"][0]["file"] for r in loaded}
+    assert len(files) == 1 and all(r["slides"][0]["playable"] is True for r in loaded), loaded
+    doc = read_set(record)
+    path = slide_file(doc, doc["slides"][0])
+    assert playable(path) and not kept.exists() and len(frame_hashes(path)) == 6
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]

@@ -464,11 +464,9 @@ def test_a_slide_a_browser_would_not_play_is_encoded(tmp_path):
     assert len(frame_hashes(path)) == 6
 
 
-def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path):
-    """``make videos`` keeps its master's slides as they are (no encode in the video build), and
-    encode_set makes them playable once: the same frames, and a second call has nothing to do."""
-    from render import deck
-    from render.slides import encode_set, keep, playable, read_set, slide_file
+def _kept_set(tmp_path):
+    """A one-slide set kept as ``make videos`` keeps its master's slides: lossless, unencoded."""
+    from render.slides import keep
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -482,6 +480,16 @@ def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path
     record = tmp_path / "sets" / "convex-descent.json"
     keep(raw, record, pipeline.get_scene("convex-descent"), pipeline.get_quality("test"), "dark",
          encode=False)
+    return record
+
+
+def test_make_videos_keeps_lossless_slides_and_make_slides_encodes_them(tmp_path):
+    """``make videos`` keeps its master's slides as they are (no encode in the video build), and
+    encode_set makes them playable once: the same frames, and a second call has nothing to do."""
+    from render import deck
+    from render.slides import encode_set, playable, read_set, slide_file
+
+    record = _kept_set(tmp_path)
     doc = read_set(record)
     kept = slide_file(doc, doc["slides"][0])
     assert doc["slides"][0]["playable"] is False and not playable(kept)
@@ -502,20 +510,9 @@ def test_decks_built_side_by_side_encode_a_kept_set_once(tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 
     from render import deck
-    from render.slides import keep, playable, read_set, slide_file
+    from render.slides import playable, read_set, slide_file
 
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=s=64x36:r=5:d=1.2",
-                    "-c:v", "libx264", "-crf", "0", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-                    str(raw / "00.mp4")], check=True)
-    (raw / "slides.json").write_text(json.dumps({
-        "resolution": [64, 36], "background": "#000000", "duration": 1.2, "beats": 1,
-        "slides": [{"index": 0, "file": "00.mp4", "start": 0.0, "end": 1.2, "duration": 1.2,
-                    "caption": "A test card.", "notes": "A test card."}]}))
-    record = tmp_path / "sets" / "convex-descent.json"
-    keep(raw, record, pipeline.get_scene("convex-descent"), pipeline.get_quality("test"), "dark",
-         encode=False)
+    record = _kept_set(tmp_path)
     kept = slide_file(read_set(record), read_set(record)["slides"][0])
     with ProcessPoolExecutor(4) as pool:
         loaded = list(pool.map(deck.load_set, [record.parent] * 4, ["convex-descent"] * 4))
